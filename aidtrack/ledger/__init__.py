@@ -1,0 +1,1 @@
+"""Statements → pledges: FX to USD, dedup across outlets, targets, analyst overrides."""

@@ -1,0 +1,93 @@
+"""Every default in one place.
+
+Each field can be overridden with an environment variable named ``AIDTRACK_<FIELD>`` (upper case),
+e.g. ``AIDTRACK_WAREHOUSE=/data/aid.duckdb`` or ``AIDTRACK_DEFAULT_DELAY=5``. Code receives a
+``Settings`` object instead of reading globals, so tests and flows can pass their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from aidtrack import __version__
+
+PROJECT_URL = "https://github.com/aidtrack/aidtrack"
+
+
+def _default_user_agent() -> str:
+    return f"aidtrack/{__version__} (+{PROJECT_URL}; military-aid pledge tracker)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the warehouse lives; the raw page archive sits beside it.
+    warehouse: Path = Path("warehouse/aid.duckdb")
+    sources_file: Path = Path("sources.yaml")
+
+    # HTTP politeness and limits.
+    user_agent: str = field(default_factory=_default_user_agent)
+    default_delay: float = 2.0  # seconds between two requests to one host
+    max_concurrency: int = 4  # hosts fetched at once
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_body_bytes: int = 10 * 1024 * 1024  # after decompression
+    max_redirects: int = 5
+    max_retries: int = 3
+    backoff_base: float = 1.0  # seconds; doubled each retry, with jitter
+    backoff_max: float = 60.0  # never sleep longer than this for one retry (Retry-After included)
+    max_entries_per_source: int = 200  # articles taken from one feed/listing per run
+    obey_robots: bool = True
+
+    # Warehouse discipline.
+    lock_timeout: float = 600.0  # seconds a writer waits for another writer
+    open_retry_seconds: float = 30.0  # how long to retry a DuckDB lock conflict
+
+    # Added by fetch/sources: bounds that protect a run from servers and sites we do not control.
+    total_timeout: float = 120.0  # wall-clock cap on one request attempt incl. body (slow-drip servers)
+    max_sitemap_children: int = 25  # child sitemaps followed from one sitemap index per run
+    max_feed_pages: int = 10  # RFC 5005 paged/archived feed pages walked when backfilling
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.warehouse.parent / "archive"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.warehouse.with_suffix(self.warehouse.suffix + ".lock")
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(raw: str, target_type: type | str) -> object:
+    kind = target_type if isinstance(target_type, str) else target_type.__name__
+    if "Path" in kind:
+        return Path(raw)
+    if "bool" in kind:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    return raw
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then ``AIDTRACK_*`` environment variables, then explicit ``overrides`` (None is ignored)."""
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        env = os.environ.get(f"AIDTRACK_{f.name.upper()}")
+        if env is not None and env != "":
+            try:
+                values[f.name] = _coerce(env, f.type)
+            except ValueError as exc:
+                raise ValueError(f"AIDTRACK_{f.name.upper()}={env!r} is not a valid {f.type}") from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if "warehouse" in values:
+        values["warehouse"] = Path(values["warehouse"])  # type: ignore[arg-type]
+    if "sources_file" in values:
+        values["sources_file"] = Path(values["sources_file"])  # type: ignore[arg-type]
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,95 @@
+"""Connection discipline for a single-file DuckDB warehouse.
+
+DuckDB lets one process hold the file read-write, or many hold it read-only, never both. So:
+- writers take an OS file lock first (serialising our own writers: two pipeline runs never interleave),
+  then open read-write, retrying with backoff while a reader holds the file;
+- readers open read-only and retry briefly while a writer holds it;
+- a writer CHECKPOINTs before closing so the WAL is folded into the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from aidtrack.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class WarehouseBusyError(RuntimeError):
+    """The warehouse stayed locked by another process for longer than we were willing to wait."""
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _open_with_retry(path: Path, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + patience
+    pause = 0.05
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc):
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                mode = "read-only" if read_only else "read-write"
+                raise WarehouseBusyError(
+                    f"{path} is held by another process; gave up opening it {mode} after "
+                    f"{patience:.0f}s ({attempt} attempts). Close other DuckDB sessions on it and retry."
+                ) from exc
+            if attempt == 1 or attempt % 20 == 0:
+                log.warning("warehouse %s is busy (%s); waiting and retrying", path, str(exc).splitlines()[0])
+            time.sleep(min(pause, remaining) * random.uniform(0.8, 1.2))
+            pause = min(pause * 2, 1.0)
+
+
+@contextmanager
+def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection held under the warehouse's writer lock; checkpointed and closed on exit."""
+    path = settings.warehouse
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.lock_path))
+    try:
+        lock.acquire(timeout=settings.lock_timeout)
+    except Timeout as exc:
+        raise WarehouseBusyError(
+            f"another aidtrack writer has held {settings.lock_path} for over {settings.lock_timeout:.0f}s"
+        ) from exc
+    try:
+        con = _open_with_retry(path, read_only=False, patience=settings.open_retry_seconds)
+        try:
+            yield con
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    finally:
+        lock.release()
+
+
+@contextmanager
+def read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; waits (bounded) while a pipeline run holds the file for writing."""
+    path = settings.warehouse
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {path}: run `aidtrack run` (or `aidtrack demo`) first, or pass --warehouse"
+        )
+    con = _open_with_retry(path, read_only=True, patience=settings.open_retry_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
