@@ -41,6 +41,9 @@ class Settings:
     max_entries_per_source: int = 200  # articles taken from one feed/listing per run
     obey_robots: bool = True
 
+    # Reference data.
+    ecb_rates_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+
     # Warehouse discipline.
     lock_timeout: float = 600.0  # seconds a writer waits for another writer
     open_retry_seconds: float = 30.0  # how long to retry a DuckDB lock conflict
@@ -53,6 +56,11 @@ class Settings:
     @property
     def archive_dir(self) -> Path:
         return self.warehouse.parent / "archive"
+
+    @property
+    def fx_file(self) -> Path:
+        """The ECB history file the daily fx flow refreshes; the bundled rates serve until it exists."""
+        return self.warehouse.parent / "fx" / "eurofxref-hist.zip"
 
     @property
     def lock_path(self) -> Path:
