@@ -132,7 +132,9 @@ def _is_boilerplate(tag: Tag) -> bool:
     if tag.attrs is None:
         return False
     marker = " ".join([tag.get("id") or "", *(tag.get("class") or []), tag.get("role") or ""])
-    return bool(marker.strip()) and bool(_BOILERPLATE_HINT.search(marker)) and tag.name not in {"body", "html"}
+    if not marker.strip() or tag.name in {"body", "html"}:
+        return False
+    return bool(_BOILERPLATE_HINT.search(marker))
 
 
 def _main_text(soup: BeautifulSoup) -> str:

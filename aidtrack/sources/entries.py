@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from dateutil import parser as dateutil_parser
 
-# Query parameters that only track the click, never select content.
-_TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|mc_cid|mc_eid|_hsenc|_hsmi|ocid|cmpid)$", re.I)
+# One canonical URL form for the whole pipeline (discovery and parsing agree on identity).
+from aidtrack.parse.urls import canonical_url  # noqa: F401
+
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -23,38 +23,6 @@ class Entry:
     published: datetime | None  # UTC; feed/sitemap/listing date, not necessarily the article's own
     summary: str | None  # plain text
     source: str  # SourceConfig.name
-
-
-def canonical_url(url: str, base: str | None = None) -> str | None:
-    """Absolute, comparable form of a link, or None if it is not an http(s) URL.
-
-    Resolves against ``base``, drops the fragment and tracking parameters (``utm_*``, ``fbclid``…),
-    lower-cases scheme and host, drops default ports, and gives an empty path as ``/``.
-    """
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        if base:
-            url = urljoin(base, url)
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    if port is not None and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    if parts.username:
-        host = f"{parts.username}@{host}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)
-    ]
-    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
 
 
 def plain_text(html: str | None) -> str | None:
