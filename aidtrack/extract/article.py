@@ -1,0 +1,284 @@
+"""Text -> statements: the extractor's main loop over sentences and the amounts in them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from aidtrack.extract.classify import ClauseCues, clause_cues, decide_kind, period_after, split_clauses
+from aidtrack.extract.dates import stated_day
+from aidtrack.extract.donors import DonorGroup, find_donors, group_donors
+from aidtrack.extract.lexicon import Lexicon
+from aidtrack.extract.money import Money, find_money, resolve_currency
+from aidtrack.extract.program import PURL, ProgramCues, decide_program
+from aidtrack.extract.sentences import split_sentences
+from aidtrack.extract.statements import Statement
+
+_NON_KIND_CONFIDENCE = {"recap": 0.8, "aggregate": 0.8, "target": 0.8, "share": 0.8}
+
+
+@dataclass
+class _Article:
+    text: str
+    lex: Lexicon
+    published: datetime.date | None
+    source_country: str | None
+    has_purl: bool
+    spans: list[tuple[int, int]]
+    donor_cache: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    last_pledge_donors: tuple[str, ...] = ()
+
+
+def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
+    """The publisher's country from its host ("pm.gc.ca" -> "CAN"), longest known suffix first."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    for suffix in sorted(lex.url_countries, key=len, reverse=True):
+        if host.endswith(suffix) or host == suffix.lstrip("."):
+            return lex.url_countries[suffix]
+    return None
+
+
+def extract_statements(
+    text: str, lex: Lexicon, published: datetime.date | None, source_country: str | None
+) -> list[Statement]:
+    """All statements in ``text`` in reading order (see ``aidtrack.extract.extract``); ``lex`` may be
+    any compiled lexicon (``load_lexicon(language)`` or ``read_lexicon(folder)``)."""
+    art = _Article(text, lex, published, source_country, lex.cues["purl"].search(text) is not None,
+                   split_sentences(text, lex))  # fmt: skip
+    statements: list[Statement] = []
+    for index, (start, end) in enumerate(art.spans):
+        sentence = text[start:end]
+        if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
+            continue
+        statements.extend(_sentence_statements(art, index, sentence, start))
+    return _article_pass(statements)
+
+
+def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) -> list[Statement]:
+    lex = art.lex
+    if lex.boilerplate_re.match(sentence):
+        return []  # "Read more: ..." links and site furniture
+    monies = find_money(sentence, lex)
+    if not monies:
+        return []
+    mentions = find_donors(sentence, lex, [(m.start, m.end) for m in monies])
+    groups = group_donors(sentence, mentions, lex)
+    clauses = split_clauses(sentence, lex)
+    cue_cache: dict[tuple[int, int], ClauseCues] = {}
+    program_cues = ProgramCues(sentence, lex)
+    aid_context = _aid_context(art, index, sentence)
+    donors_of = _assign_donors(art, index, sentence, monies, groups)
+    roles = _umbrella_roles(sentence, monies, donors_of, program_cues, lex)
+    first_mention = mentions[0] if mentions else None
+    if first_mention and set(first_mention.codes) <= lex.non_aid_subjects:
+        return []  # "Russia's budget puts ..."
+
+    out: list[Statement] = []
+    sentence_day = stated_day(sentence, lex, art.published)
+    for i, money in enumerate(monies):
+        clause = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
+        cues = cue_cache.get(clause)
+        if cues is None:
+            cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
+        donors, donor_how = donors_of[i]
+        period = period_after(sentence, money, lex)
+        kind = decide_kind(money, period, cues, bool(donors), roles.get(i), art.published)
+        if kind is None or (not aid_context and kind not in ("aggregate", "target")):
+            continue  # a pledge, recap or share must be about aid; totals and goals may be terse
+        notes: list[str] = []
+        currency, note = resolve_currency(money.currency, lex, donors, art.source_country)
+        if currency is None:
+            continue  # "2 billion kroner" with no way to tell which krone
+        if note:
+            notes.append(note)
+        if money.qualifier:
+            notes.append(f"amount qualified: {money.qualifier}")
+        if money.converted_to:
+            amount, sign = money.converted_to
+            notes.append(f"stated conversion: {sign} {amount:,.0f}")
+        program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
+        if program_how == "article":
+            notes.append("programme inferred from the rest of the article")
+        if donor_how == "anaphora":
+            notes.append("donor taken from earlier in the text (pronoun subject)")
+        confidence = _NON_KIND_CONFIDENCE.get(kind, 0.0)
+        if kind == "pledge":
+            confidence = _pledge_confidence(money, cues, donors, donor_how, program_how, note, sentence, lex,
+                                            len(monies) > 1)  # fmt: skip
+        if kind == "pledge" and donors:
+            art.last_pledge_donors = donors
+        out.append(
+            Statement(
+                kind=kind,
+                donors=donors,
+                amount=money.amount,
+                amount_low=money.amount_low,
+                currency=currency,
+                currency_assumed=not money.explicit,
+                program=program,
+                confidence=confidence,
+                quote=sentence,
+                start=offset,
+                stated_date=cues.day or sentence_day,
+                period=period if kind == "target" and period in ("month", "year") else None,
+                notes=tuple(notes),
+            )
+        )
+    return out
+
+
+def _cues_for(
+    sentence: str, clauses: list[tuple[int, int]], clause: tuple[int, int], art: _Article
+) -> ClauseCues:
+    """Cues of one clause; a trailing ", with €500m" phrase keeps the recap/target sense of its clause."""
+    cues = clause_cues(sentence[clause[0] : clause[1]], art.lex, art.published)
+    k = clauses.index(clause) if clause in clauses else 0
+    if k > 0 and art.lex.attached_opener.match(sentence, clause[0]):
+        head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
+        cues.recap_strong = cues.recap_strong or head.recap_strong
+        cues.target = cues.target or head.target
+    return cues
+
+
+def _aid_context(art: _Article, index: int, sentence: str) -> bool:
+    """The sentence, or one of the two before it, is about aid ("PURL", "Ukraine", "military aid", ...)."""
+    cue = art.lex.cues["aid_context"]
+    if cue.search(sentence):
+        return True
+    return any(cue.search(art.text, *art.spans[j]) for j in range(max(0, index - 2), index))
+
+
+def _pledge_confidence(
+    money: Money, cues: ClauseCues, donors: tuple[str, ...], donor_how: str, program_how: str,
+    currency_note: str | None, sentence: str, lex: Lexicon, several_amounts: bool,
+) -> float:  # fmt: skip
+    c = 0.75
+    if cues.pledge_verb:
+        c += 0.1
+    if program_how in ("local", "sentence"):
+        c += 0.05
+    if money.explicit:
+        c += 0.05
+    elif currency_note:
+        c -= 0.05
+    if cues.hedge:
+        c -= 0.4
+    if donor_how == "anaphora":
+        c -= 0.1
+    if program_how == "article":
+        c -= 0.05
+    if len(donors) > 1 and not lex.cues["joint_cues"].search(sentence):
+        c -= 0.35 if several_amounts else 0.1  # "A and B gave $30m and $12m": who gave which?
+    return round(max(0.05, min(0.99, c)), 2)
+
+
+def _assign_donors(
+    art: _Article, index: int, sentence: str, monies: list[Money], groups: list[DonorGroup]
+) -> list[tuple[tuple[str, ...], str]]:
+    """For each amount, (donor codes, how found): the nearest giver group before it, else after it,
+    else, for a pronoun subject ("It will also give ..."), the donor of the article's latest pledge or
+    of the previous sentence."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    if len(monies) > 1 and art.lex.cues["respectively"].search(sentence):
+        lead = [g for g in groups if g.end <= monies[0].start]
+        if lead and 1 < len(lead[-1].members) <= len(monies):
+            out = [(tuple(sorted(codes)), "respectively") for codes in lead[-1].members]
+    for i, money in enumerate(monies):
+        if i < len(out):
+            continue
+        lo = monies[i - 1].end if i > 0 else 0
+        hi = monies[i + 1].start if i + 1 < len(monies) else len(sentence)
+        window = [g for g in groups if g.start >= lo and g.end <= money.start]
+        if window:
+            out.append((window[-1].codes, "before"))
+            continue
+        after = [g for g in groups if g.start >= money.end and g.end <= hi]
+        earlier = [g for g in groups if g.end <= money.start]
+        if i == 0 and after:
+            out.append((after[0].codes, "after"))
+        elif earlier:
+            out.append((earlier[-1].codes, "before"))
+        elif after:
+            out.append((after[0].codes, "after"))
+        elif index > 0 and art.lex.anaphora_re.match(sentence):
+            out.append((art.last_pledge_donors or _previous_donors(art, index), "anaphora"))
+        else:
+            out.append(((), "none"))
+    return [(codes, how if codes else "none") for codes, how in out]
+
+
+def _previous_donors(art: _Article, index: int) -> tuple[str, ...]:
+    """The first giver group of the nearest earlier sentence (two back at most) that names one."""
+    for j in range(index - 1, max(-1, index - 3), -1):
+        if j not in art.donor_cache:
+            start, end = art.spans[j]
+            sentence = art.text[start:end]
+            groups = group_donors(sentence, find_donors(sentence, art.lex), art.lex)
+            art.donor_cache[j] = groups[0].codes if groups else ()
+        if art.donor_cache[j]:
+            return art.donor_cache[j]
+    return ()
+
+
+def _umbrella_roles(
+    sentence: str, monies: list[Money], donors_of: list[tuple[tuple[str, ...], str]], cues: ProgramCues,
+    lex: Lexicon,
+) -> dict[int, str]:  # fmt: skip
+    """Package totals followed by their parts ("AUD 95m package includes AUD 50m for PURL, ...").
+
+    Parts of a joint package given by single members are shares. Parts with their own programme make
+    the total an aggregate (the parts are the pledges), as does a total only referred to ("Of the
+    $500m package, Sweden pays $275m"). Otherwise the parts are shares of the total. An amount
+    introduced by "as part of a" contains the pledge before it ("container": an aggregate).
+    """
+    roles: dict[int, str] = {}
+    for i, money in enumerate(monies):
+        if i > 0 and lex.cues["container_before"].search(sentence, monies[i - 1].end, money.start):
+            roles[i] = "container"
+    for i, money in enumerate(monies[:-1]):
+        nxt = monies[i + 1]
+        before = lex.umbrella_before.search(sentence, 0, money.start)
+        after = lex.cues["umbrella_after"].search(sentence, money.end, nxt.start)
+        if not before and not after:
+            continue
+        parts = range(i + 1, len(monies))
+        total_donors = set(donors_of[i][0])
+        if len(total_donors) > 1 and all(
+            len(donors_of[j][0]) == 1 and set(donors_of[j][0]) <= total_donors for j in parts
+        ):
+            roles.update({j: "part" for j in parts})
+        elif any(
+            cues.first_in(monies[j].end, monies[j + 1].start if j + 1 < len(monies) else len(sentence))
+            for j in parts
+        ):
+            roles[i] = "total"
+        else:
+            roles.update({j: "part" for j in parts})
+        if before:
+            roles[i] = "total"  # "Of the $500m package, ...": the total is referred to, not pledged
+        break
+    return roles
+
+
+def _article_pass(statements: list[Statement]) -> list[Statement]:
+    """Across sentences: a single donor's PURL amount next to a joint PURL package it belongs to is a
+    share; the same pledge repeated in one article is kept once."""
+    joint = [s for s in statements if s.kind == "pledge" and len(s.donors) > 1]
+    out: list[Statement] = []
+    seen: set[tuple[object, ...]] = set()
+    for s in statements:
+        if s.kind == "pledge" and len(s.donors) == 1:
+            for js in joint:
+                near = abs(js.start - s.start) <= 600 and js.start != s.start
+                if near and s.program == js.program == PURL and s.donors[0] in js.donors:
+                    s = replace(s, kind="share", notes=(*s.notes, "part of a joint package in the same text"))
+                    break
+        key = (s.kind, s.donors, round(s.amount), s.currency, s.program)
+        if s.kind == "pledge" and key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out

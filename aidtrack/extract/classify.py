@@ -1,0 +1,140 @@
+"""What an amount is: a new pledge, a recap, a running total, a target or a share of a package.
+
+Cues are read from the clause that holds the amount, so "Germany will give another €150m, having
+previously contributed $500m" yields one pledge and one recap.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aidtrack.extract.dates import stated_day, stated_month
+from aidtrack.extract.lexicon import Lexicon
+from aidtrack.extract.money import MIN_AID_AMOUNT, Money
+
+# A stated day this many days before publication makes the amount a recap.
+RECAP_AFTER_DAYS = 7
+
+
+def split_clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) spans of the clauses of ``sentence``; a ", which ..." clause ends at its next comma."""
+    cuts = sorted({m.start() for m in lex.clause_break.pattern.finditer(sentence) if m.start() > 0})
+    bounds = [0, *cuts, len(sentence)]
+    spans: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a >= b:
+            continue
+        if lex.relative_opener.match(sentence, a):
+            comma = sentence.find(",", a + 2, b)
+            if comma != -1:
+                spans.extend([(a, comma), (comma, b)])
+                continue
+        spans.append((a, b))
+    return spans
+
+
+@dataclass
+class ClauseCues:
+    """Which cue lists fire in one clause (computed once per clause)."""
+
+    target: bool
+    aggregate_strong: bool
+    aggregate_weak: bool
+    collective: bool
+    recap_strong: bool
+    recap_weak: bool
+    share: bool
+    generic: bool
+    non_aid: bool
+    negation: bool
+    hedge: bool
+    pledge_verb: bool
+    future: bool
+    day: datetime.date | None
+    month: tuple[int, int] | None
+
+
+def _fires(cue: str, text: str, lex: Lexicon, unless: Sequence[tuple[int, int]] = ()) -> bool:
+    return lex.cues[cue].fires(text, unless)
+
+
+def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
+    share_spans = lex.cues["share_cues"].spans(text)
+    exceptions = lex.cues["non_aid_exceptions"].spans(text)
+    return ClauseCues(
+        target=_fires("target_strong", text, lex),
+        aggregate_strong=_fires("aggregate_strong", text, lex, share_spans),
+        aggregate_weak=_fires("aggregate_weak", text, lex),
+        collective=_fires("collective", text, lex),
+        recap_strong=_fires("recap_strong", text, lex),
+        recap_weak=_fires("recap_weak", text, lex),
+        share=bool(share_spans),
+        generic=_fires("generic", text, lex),
+        non_aid=_fires("non_aid", text, lex, exceptions)
+        or (_fires("non_aid_soft", text, lex, exceptions) and not lex.cues["purl"].search(text)),
+        negation=_fires("negations", text, lex),
+        hedge=_fires("hedges", text, lex),
+        pledge_verb=_fires("pledge_verbs", text, lex),
+        future=_fires("future_markers", text, lex),
+        day=stated_day(text, lex, published),
+        month=stated_month(text, lex, published),
+    )
+
+
+def period_after(sentence: str, money: Money, lex: Lexicon) -> str | None:
+    """ "month" / "year" for "$1bn a month" / "€40bn a year"; "other" for "$62 a barrel", "€500m each"."""
+    tail = sentence[money.end : money.end + 60]
+    # "$1bn a month" or "€40bn of military support a year": skip a short "of/in ..." phrase.
+    phrase = lex.period_phrase.match(tail)
+    starts = (0, phrase.end()) if phrase else (0,)
+    for key, name in (("period_month", "month"), ("period_year", "year"), ("period_other", "other")):
+        for start in starts:
+            m = lex.cues[key].search(tail, start)
+            if m and not tail[start : m.start()].strip():
+                return name
+    return None
+
+
+def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
+    """The clause dates the amount clearly before publication (and does not speak of the future)."""
+    if published is None or cues.future:
+        return False
+    if cues.day is not None:
+        return (published - cues.day).days > RECAP_AFTER_DAYS
+    if cues.month is not None:
+        return cues.month < (published.year, published.month)
+    return False
+
+
+def decide_kind(
+    money: Money, period: str | None, cues: ClauseCues, has_donors: bool, umbrella_role: str | None,
+    published: datetime.date | None,
+) -> str | None:  # fmt: skip
+    """The statement kind for one amount, or None when it is not an aid statement at all."""
+    if period == "other" or cues.generic or cues.non_aid or cues.negation or money.amount < MIN_AID_AMOUNT:
+        return None
+    if cues.target:
+        return "target"
+    if cues.aggregate_strong:
+        return "aggregate"
+    if period in ("month", "year"):
+        return "target"
+    if cues.recap_strong or is_past(cues, published):
+        return "recap"
+    if umbrella_role in ("total", "container"):
+        return "aggregate"
+    if cues.share or umbrella_role == "part":
+        return "share"
+    if not has_donors:
+        if cues.aggregate_weak or cues.collective:
+            return "aggregate"
+        if cues.recap_weak:
+            return "recap"
+        return None
+    if cues.aggregate_weak and not cues.pledge_verb:
+        return "aggregate"
+    if cues.recap_weak:
+        return "recap"
+    return "pledge"

@@ -1,0 +1,93 @@
+"""Who gives: country names, demonyms, capitals and office-holders -> ISO 3166-1 alpha-3 codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aidtrack.extract.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class DonorMention:
+    """A donor word in a sentence. ``giver`` is False for partners, places, recipients and things
+    ("co-financing with Germany", "a meeting in Berlin", "US weapons", "the Danish model")."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    form: str
+    giver: bool
+
+
+@dataclass(frozen=True)
+class DonorGroup:
+    """Giver mentions chained by "," / "and": one donor set ("Denmark, Norway and Sweden")."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    members: tuple[tuple[str, ...], ...]  # one entry per mention, for "... respectively"
+
+
+def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] = ()) -> list[DonorMention]:
+    """Donor mentions in reading order; mentions inside ``blocked`` spans (amounts) are skipped."""
+    mentions: list[DonorMention] = []
+    previous: DonorMention | None = None
+    for m in lex.donor_re.finditer(sentence):
+        start, end = m.span()
+        if any(b0 < end and start < b1 for b0, b1 in blocked):
+            continue
+        form = lex.donor_forms[m.group(0)]
+        giver = not all(c in lex.never_donors for c in form.codes) and not _names_a_thing(sentence, end, lex)
+        if giver and lex.non_giver_re.search(sentence, max(0, start - 40), start):
+            giver = False
+        if (
+            giver
+            and previous is not None
+            and not previous.giver
+            and lex.group_sep_re.match(sentence[previous.end : start])
+        ):
+            giver = False  # "joining the Netherlands and the Nordic countries": the list goes with it
+        mention = DonorMention(start, end, form.codes, form.form, giver)
+        mentions.append(mention)
+        previous = mention
+    return mentions
+
+
+def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
+    after = sentence[end : end + 60]
+    if lex.thing_suffix_re.match(after):
+        return True
+    m = lex.thing_re.match(after)
+    if not m:
+        return False
+    mods = (m.group("mods") or "").split()
+    return not any(w.lower() in lex.thing_blockers for w in mods)
+
+
+def group_donors(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> list[DonorGroup]:
+    """Chain giver mentions separated only by commas/"and"/"the" into groups, in reading order.
+
+    A group name followed by its members spelled out ("the Nordic-Baltic Eight (Denmark, ...)")
+    counts the spelled-out members only.
+    """
+    groups: list[list[DonorMention]] = []
+    for mention in mentions:
+        if not mention.giver:
+            continue
+        if groups and lex.group_sep_re.match(sentence[groups[-1][-1].end : mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    out: list[DonorGroup] = []
+    for members in groups:
+        singles = {c for m in members if m.form != "group" for c in m.codes}
+        codes: set[str] = set()
+        for m in members:
+            if m.form == "group" and singles and singles <= set(m.codes):
+                continue
+            codes.update(m.codes)
+        out.append(DonorGroup(members[0].start, members[-1].end, tuple(sorted(codes)),
+                              tuple(m.codes for m in members)))  # fmt: skip
+    return out

@@ -1,0 +1,258 @@
+"""Load a language's word lists once and compile them into matchers.
+
+All language lives in ``lexicons/<language>/*.yaml`` (merged in file-name order) plus the
+language-independent ``lexicons/common.yaml``. Adding Ukrainian or German means adding a directory
+with the same keys; no code changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+
+class LexiconError(ValueError):
+    """A lexicon directory is missing or a file in it is malformed."""
+
+
+def _cue_regex(entry: str) -> str:
+    """A cue entry as regex source: "re:..." is raw, anything else a literal phrase on word bounds."""
+    if entry.startswith("re:"):
+        return entry[3:]
+    body = re.escape(entry).replace(r"\ ", r"\s+")
+    if entry[:1].isalnum():
+        body = r"(?<!\w)" + body
+    if entry[-1:].isalnum():
+        body += r"(?!\w)"
+    return body
+
+
+def alternation(words: list[str] | tuple[str, ...] | Any) -> str:
+    """Literal alternatives, longest first so "US dollars" wins over "dollars"."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class CueSet:
+    """A compiled list of cue phrases (case-insensitive)."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, entries: list[str]):
+        # Whole-word phrases share one bounded group: much faster than a lookbehind per phrase.
+        words = [e for e in entries if not e.startswith("re:") and e[:1].isalnum() and e[-1:].isalnum()]
+        sources = [_cue_regex(e) for e in entries if e not in words]
+        if words:
+            body = "|".join(
+                re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+            )
+            sources.insert(0, rf"(?<!\w)(?:{body})(?!\w)")
+        self.pattern = re.compile("|".join(f"(?:{s})" for s in sources) or r"(?!x)x", re.IGNORECASE)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self.pattern.finditer(text)]
+
+    def fires(self, text: str, unless: Sequence[tuple[int, int]] = ()) -> bool:
+        """A match that does not overlap any ``unless`` span exists."""
+        for m in self.pattern.finditer(text):
+            a, b = m.span()
+            if not any(u0 < b and a < u1 for u0, u1 in unless):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class DonorForm:
+    codes: tuple[str, ...]
+    form: str  # "name" | "adjective" | "capital" | "official" | "group"
+
+
+class Lexicon:
+    """Compiled word lists for one language (see ``lexicons/en/*.yaml`` for the keys)."""
+
+    def __init__(self, language: str, data: dict[str, Any], common: dict[str, Any]):
+        self.language = language
+        self.data = data
+        self.common = common
+        cues = data["cues"] if "cues" in data else data
+        self.cues: dict[str, CueSet] = {}
+        for key in (
+            "umbrella_after", "pledge_verbs", "recap_strong", "recap_weak", "aggregate_strong",
+            "aggregate_weak", "target_strong", "period_month", "period_year", "period_other", "share_cues",
+            "joint_cues", "hedges", "negations", "non_aid", "non_aid_exceptions", "generic", "aid_context",
+            "purl", "purl_negations", "other_program", "program_references", "purpose_words", "future_markers",
+            "collective", "non_aid_soft", "container_before", "respectively",
+        ):  # fmt: skip
+            self.cues[key] = CueSet(cues.get(key, []))
+        self.clause_break = CueSet(cues.get("clause_breaks", []))
+        # Anchored matchers, used with ``match(text, pos)``.
+        self.relative_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('relative_openers', []))})\b")
+        self.attached_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('attached_openers', []))})\b")
+        period_starts = [p.split()[0] for p in cues.get("period_month", []) + cues.get("period_year", [])]
+        self.period_phrase = re.compile(
+            rf"\s+(?i:{alternation(cues.get('period_phrase_openers', []))})\s+(?:[a-z][\w-]*\s+){{1,3}}?"
+            rf"(?=(?i:{alternation(period_starts)})\s)"
+        )
+        self.umbrella_before = re.compile("|".join(f"(?:{_cue_regex(e)})" for e in cues["umbrella_before"]),
+                                          re.IGNORECASE)  # fmt: skip
+        self._build_numbers(data)
+        self._build_currencies(data, common)
+        self._build_donors(data)
+        self._build_dates(data)
+
+    # -- numbers and money ------------------------------------------------------------------------
+    def _build_numbers(self, data: dict[str, Any]) -> None:
+        self.number_words: dict[str, float] = {k.lower(): float(v) for k, v in data["number_words"].items()}
+        self.fraction_suffixes = {k.lower(): float(v) for k, v in data.get("fraction_suffixes", {}).items()}
+        self.scales: dict[str, float] = {k.lower(): float(v) for k, v in data["scales"].items()}
+        self.range_words = data.get("range_words", ["to", "-"])
+        self.range_between = data.get("range_between", [])
+        self.range_and = data.get("range_and", [])
+        self.qualifiers: dict[str, str] = {k.lower(): v for k, v in data.get("amount_qualifiers", {}).items()}
+
+    def _build_currencies(self, data: dict[str, Any], common: dict[str, Any]) -> None:
+        self.currency_prefixes: dict[str, str] = dict(common["currency_prefixes"])
+        self.currency_codes: set[str] = set(common["currency_codes"])
+        self.currency_words: dict[str, str] = {k.lower(): v for k, v in data["currency_words"].items()}
+        self.ambiguous: dict[str, dict[str, Any]] = common["ambiguous_currencies"]
+        self.url_countries: dict[str, str] = common.get("url_countries", {})
+        self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
+        self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
+
+        prefix = alternation(list(self.currency_prefixes) + sorted(self.currency_codes))
+        words = alternation(list(self.currency_words))
+        codes = alternation(sorted(self.currency_codes))
+        scales = alternation(list(self.scales))
+        wordnums = alternation(list(self.number_words))
+        fractions = alternation(list(self.fraction_suffixes)) or r"(?!x)x"
+        ranges = alternation(self.range_words)
+        numeric = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+        self.money_re = re.compile(
+            rf"(?<![\w$€£¥.,])"
+            rf"(?:(?P<pre>{prefix})\s?)?"
+            rf"(?:(?P<num>{numeric})|(?P<wnum>(?i:{wordnums})))"
+            rf"(?:\s(?P<frac>(?i:{fractions})))?"
+            rf"(?:\s?(?:{ranges})\s?(?:{prefix})?\s?(?P<num2>{numeric}))?"
+            rf"(?:[\s-]?(?P<scale>(?i:{scales}))(?![\w]))?"
+            rf"(?:[\"”’]?\s(?P<post>(?i:{words})|{codes})(?![\w]))?"
+        )
+        self.range_between_re = (
+            re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None
+        )  # noqa: E501
+        self.range_and_re = re.compile(rf"^\s*(?i:{alternation(self.range_and + self.range_words)})\s*$")
+        self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
+        connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
+        self.conversion_body_re = re.compile(rf"(?i:\s*(?:(?:{connectors})(?!\w)\s*)*)")
+
+    # -- donors -----------------------------------------------------------------------------------
+    def _build_donors(self, data: dict[str, Any]) -> None:
+        forms: dict[str, DonorForm] = {}
+        for code, entry in data["donors"].items():
+            for form in ("names", "adjectives", "capitals", "officials"):
+                for word in entry.get(form, []) or []:
+                    forms[word] = DonorForm((code,), form.rstrip("s") if form != "names" else "name")
+        for word, codes in data.get("donor_groups", {}).items():
+            forms[word] = DonorForm(tuple(sorted(codes)), "group")
+        self.donor_forms = forms
+        self.donor_re = re.compile(rf"(?<![\w-])(?:{alternation(list(forms))})(?![\w])")
+        thing = alternation(data.get("thing_nouns", []))
+        blockers = set(w.lower() for w in data.get("thing_blockers", []))
+        self.thing_blockers = blockers
+        self.thing_re = re.compile(rf"^\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,2}})(?i:{thing})\b")
+        self.thing_suffix_re = re.compile(rf"^(?:{alternation(data.get('thing_suffixes', []))})\b")
+        fillers = alternation(data.get("non_giver_fillers", []))
+        self.non_giver_re = re.compile(
+            rf"(?i:(?<![\w])(?:{alternation(data.get('non_giver_before', []))})\s+(?:(?:{fillers})\s+)*)$"
+        )
+        seps = alternation(data.get("group_separators", []))
+        self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
+        anaphora = alternation(data.get("anaphora", []))
+        self._boilerplate = data.get("boilerplate_openers", [])
+        # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
+        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?(?i:{anaphora})\b")
+        self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
+
+    # -- dates and sentences ----------------------------------------------------------------------
+    def _build_dates(self, data: dict[str, Any]) -> None:
+        self.months: dict[str, int] = {k.lower(): int(v) for k, v in data["months"].items()}
+        self.weekdays: dict[str, int] = {k.lower(): int(v) for k, v in data["weekdays"].items()}
+        self.relative_days: dict[str, int] = {
+            k.lower(): int(v) for k, v in data.get("relative_days", {}).items()
+        }
+        months = alternation(list(self.months))
+        weekdays = alternation(list(self.weekdays))
+        on = alternation(data.get("day_prepositions", ["on"]))
+        inn = alternation(data.get("month_prepositions", ["in"]))
+        self.day_re = re.compile(
+            rf"(?i:\b(?:{on})\s+(?:(?P<wd>{weekdays})\b|(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{months})\b\.?"
+            rf"|(?P<m2>{months})\b\.?\s+(?P<d2>\d{{1,2}})\b)(?:,?\s+(?P<y>(?:19|20)\d\d))?)"
+        )
+        self.month_re = re.compile(
+            rf"(?i:\b(?:{inn})\s+(?:early\s+|mid-?\s*|late\s+)?(?P<m>{months})\b(?:\s+(?P<y>(?:19|20)\d\d))?)"
+        )
+        rel = alternation(list(self.relative_days)) or r"(?!x)x"
+        self.relative_re = re.compile(rf"(?i:\b(?P<r>{rel})\b)")
+        abbrevs = alternation(data.get("abbreviations", []))
+        self.abbrev_re = re.compile(rf"(?:^|[\s(])(?:{abbrevs})$|(?:^|[\s(.])[A-Z]$")
+
+
+class _WordLoader(yaml.SafeLoader):
+    """YAML loader that keeps words such as "on", "no", "yes" as strings (YAML 1.1 would make them bools)."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_WordLoader) or {}  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _merge(target: dict[str, Any], extra: dict[str, Any], source: Path) -> None:
+    for key, value in extra.items():
+        if key in target:
+            raise LexiconError(f"{source}: key {key!r} is defined twice in this lexicon")
+        target[key] = value
+
+
+@functools.lru_cache(maxsize=8)
+def load_lexicon(language: str = "en") -> Lexicon:
+    """The compiled lexicon for ``language`` (a directory under ``lexicons/``); cached."""
+    folder = LEXICON_DIR / language
+    if not sorted(folder.glob("*.yaml")):
+        known = sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir())
+        raise LexiconError(
+            f"no lexicon for language {language!r} in {LEXICON_DIR} (have: {', '.join(known)})"
+        )
+    return read_lexicon(folder)
+
+
+def read_lexicon(folder: Path, language: str | None = None) -> Lexicon:
+    """Compile the lexicon in ``folder`` (its ``*.yaml`` files, merged) with the shared ``common.yaml``."""
+    folder = Path(folder)
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise LexiconError(f"no *.yaml lexicon files in {folder}")
+    data: dict[str, Any] = {}
+    for path in files:
+        _merge(data, _read_yaml(path), path)
+    common = _read_yaml(LEXICON_DIR / "common.yaml")
+    try:
+        return Lexicon(language or folder.name, data, common)
+    except KeyError as exc:
+        raise LexiconError(f"lexicon {folder} lacks the key {exc.args[0]!r}") from exc

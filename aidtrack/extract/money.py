@@ -1,0 +1,169 @@
+"""Amounts of money in a sentence: number, magnitude, currency, ranges and stated conversions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from aidtrack.extract.lexicon import Lexicon
+
+# Amounts below this (in any currency unit) are prices, fees or subscriptions, never aid statements.
+MIN_AID_AMOUNT = 100_000.0
+
+_CONVERSION_OPENERS = re.compile(r"^\s*[(\[]\s*(?P<body>.*)$", re.S)
+_CONVERSION_CLOSERS = re.compile(r"^\s*[)\]]")
+_APPOSITION_END = re.compile(r"^\s*(?:[,;.)\]]|$)")
+
+
+@dataclass(frozen=True)
+class Money:
+    """One amount in a sentence; ``start``/``end`` index the sentence text."""
+
+    start: int
+    end: int
+    amount: float
+    amount_low: float | None
+    currency: str  # ISO 4217, or an ambiguous sign such as "$" or "kr"
+    qualifier: str | None = None  # "upper_bound", "lower_bound", "approximate"
+    converted_to: tuple[float, str] | None = None  # a stated conversion that followed it
+
+    @property
+    def explicit(self) -> bool:
+        return len(self.currency) == 3 and self.currency.isupper()
+
+
+def parse_number(text: str, has_scale: bool) -> float:
+    """Digits with "," / "." as group or decimal marks: "1,500" -> 1500, "143,4" -> 143.4, "1.5" -> 1.5."""
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        return float(text.replace(group, "").replace(decimal, "."))
+    for mark in (",", "."):
+        if mark in text:
+            parts = text.split(mark)
+            grouped = all(len(p) == 3 for p in parts[1:])
+            # "1.500 billion" reads as a decimal; "$500.000" and "1,500" as thousands.
+            if grouped and (mark == "," or len(parts) > 2 or not has_scale):
+                return float("".join(parts))
+            return float(text.replace(mark, "."))
+    return float(text)
+
+
+def _currency_of(match: re.Match[str], lex: Lexicon) -> str | None:
+    pre, post = match.group("pre"), match.group("post")
+    pre_cur = None
+    if pre:
+        pre_cur = pre if pre in lex.currency_codes else lex.currency_prefixes.get(pre)
+    post_cur = None
+    if post:
+        post_cur = post if post in lex.currency_codes else lex.currency_words.get(post.lower())
+    if pre_cur and post_cur:
+        # "$500 million US dollars": the more specific one wins.
+        return post_cur if pre_cur in lex.ambiguous else pre_cur
+    return pre_cur or post_cur
+
+
+def find_money(sentence: str, lex: Lexicon) -> list[Money]:
+    """All amounts with a currency in ``sentence``, ranges joined, stated conversions folded in.
+
+    A conversion such as "€500m ($578m)" or "CA$680m, equivalent to US$500m," is kept on the first
+    amount as ``converted_to`` and not returned on its own.
+    """
+    found: list[Money] = []
+    for m in lex.money_re.finditer(sentence):
+        currency = _currency_of(m, lex)
+        if currency is None:
+            continue
+        scale_word = m.group("scale")
+        scale = lex.scales[scale_word.lower()] if scale_word else 1.0
+        if m.group("wnum"):
+            if not scale_word:
+                continue  # "a dollar", "one euro": not an amount we track
+            value = lex.number_words[m.group("wnum").lower()]
+        else:
+            value = parse_number(m.group("num"), bool(scale_word))
+        if m.group("frac"):
+            value += lex.fraction_suffixes[m.group("frac").lower()]
+        amount = value * scale
+        low = None
+        if m.group("num2"):
+            high = parse_number(m.group("num2"), bool(scale_word)) * scale
+            low, amount = min(amount, high), max(amount, high)
+        q = lex.qualifier_re.search(sentence, max(0, m.start() - 30), m.start())
+        qualifier = lex.qualifiers[q.group("q").lower()] if q else None
+        found.append(Money(m.start(), m.end(), amount, low, currency, qualifier))
+    return _fold_conversions(sentence, _join_ranges(sentence, found, lex), lex)
+
+
+def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]:
+    """ "between $12bn and $15bn", "$12bn to $15bn" -> one amount with a lower bound."""
+    out: list[Money] = []
+    for money in found:
+        if out and out[-1].currency == money.currency and out[-1].amount_low is None:
+            prev = out[-1]
+            gap = sentence[prev.end : money.start]
+            if lex.range_and_re.match(gap):
+                is_and = gap.strip().lower() in {w.lower() for w in lex.range_and}
+                between = lex.range_between_re and lex.range_between_re.search(sentence, 0, prev.start)
+                if not is_and or between:
+                    out[-1] = replace(prev, end=money.end, amount=max(prev.amount, money.amount),
+                                      amount_low=min(prev.amount, money.amount))  # fmt: skip
+                    continue
+        out.append(money)
+    return out
+
+
+def _fold_conversions(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]:
+    out: list[Money] = []
+    for money in found:
+        if out and _is_conversion(sentence, out[-1], money, lex):
+            out[-1] = replace(out[-1], converted_to=(money.amount, money.currency))
+            continue
+        out.append(money)
+    return out
+
+
+def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> bool:
+    if first.currency == second.currency:
+        return False
+    gap = sentence[first.end : second.start]
+    after = sentence[second.end :]
+    opened = _CONVERSION_OPENERS.match(gap)
+    if opened:
+        body = opened.group("body")
+        return _only_connectors(body, lex) and bool(_CONVERSION_CLOSERS.match(after))
+    stripped = gap.strip()
+    if not stripped.startswith(","):
+        return False
+    body = stripped[1:].strip()
+    return bool(body) and _only_connectors(body, lex) and bool(_APPOSITION_END.match(after))
+
+
+def _only_connectors(body: str, lex: Lexicon) -> bool:
+    """True when ``body`` is only qualifiers/connectors such as "or about", "equivalent to", "roughly"."""
+    return lex.conversion_body_re.fullmatch(body) is not None
+
+
+def resolve_currency(
+    sign: str, lex: Lexicon, donors: tuple[str, ...], source_country: str | None
+) -> tuple[str | None, str | None]:  # noqa: E501
+    """An ambiguous sign ("$", "kr") -> (ISO code, note); a plain ISO code passes through (note None).
+
+    "$" follows the publisher's country (CAD for a Canadian source), else USD; "kr" follows the donor.
+    """
+    rule = lex.ambiguous.get(sign)
+    if rule is None:
+        return sign, None
+    by_country = rule.get("by_country", {})
+    if sign == "$":
+        if source_country and source_country in by_country:
+            code = by_country[source_country]
+            return code, f"bare {sign} read as {code} from source country {source_country}"
+        return rule.get("default"), f"bare {sign} read as {rule.get('default')}"
+    for donor in donors:
+        if donor in by_country:
+            return by_country[donor], f"{sign} read as {by_country[donor]} from donor {donor}"
+    if source_country and source_country in by_country:
+        code = by_country[source_country]
+        return code, f"{sign} read as {code} from source country {source_country}"
+    return rule.get("default"), None

@@ -1,0 +1,97 @@
+"""Records the extractor returns: one ``Statement`` per amount of money it understood."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("pledge", "recap", "aggregate", "target", "share")
+PROGRAMS = ("PURL", "bilateral", "other")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One amount of money in a sentence, with what it is and who gives it.
+
+    ``kind`` is "pledge" only for a new pledge; "recap" (mentioned again), "aggregate" (running total),
+    "target" (goal or need) and "share" (a donor's part of a joint package) must never be added up as
+    pledges. ``amount`` is in units of ``currency`` as stated (upper bound for a range).
+    """
+
+    kind: str
+    donors: tuple[str, ...]
+    amount: float
+    amount_low: float | None
+    currency: str
+    currency_assumed: bool
+    program: str
+    confidence: float
+    quote: str
+    start: int
+    stated_date: datetime.date | None = None
+    period: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; ``amount`` is an int when it is whole."""
+        amount: float | int = int(self.amount) if float(self.amount).is_integer() else self.amount
+        low: float | int | None = self.amount_low
+        if low is not None and float(low).is_integer():
+            low = int(low)
+        return {
+            "kind": self.kind,
+            "donors": list(self.donors),
+            "amount": amount,
+            "amount_low": low,
+            "currency": self.currency,
+            "currency_assumed": self.currency_assumed,
+            "program": self.program,
+            "confidence": round(self.confidence, 2),
+            "quote": self.quote,
+            "start": self.start,
+            "stated_date": self.stated_date.isoformat() if self.stated_date else None,
+            "period": self.period,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything found in one text, in reading order."""
+
+    statements: tuple[Statement, ...] = field(default_factory=tuple)
+
+    def _of(self, kind: str) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.kind == kind)
+
+    @property
+    def pledges(self) -> tuple[Statement, ...]:
+        return self._of("pledge")
+
+    @property
+    def recaps(self) -> tuple[Statement, ...]:
+        return self._of("recap")
+
+    @property
+    def aggregates(self) -> tuple[Statement, ...]:
+        return self._of("aggregate")
+
+    @property
+    def targets(self) -> tuple[Statement, ...]:
+        return self._of("target")
+
+    @property
+    def shares(self) -> tuple[Statement, ...]:
+        return self._of("share")
+
+    def to_contract(self, id: Any) -> dict[str, Any]:  # noqa: A002 - the contract's key is "id"
+        """The ``aidtrack extract`` output line for input ``id`` (see DESIGN.md)."""
+        return {
+            "id": id,
+            "pledges": [s.to_dict() for s in self.pledges],
+            "aggregates": [s.to_dict() for s in self.aggregates],
+            "targets": [s.to_dict() for s in self.targets],
+            "recaps": [s.to_dict() for s in self.recaps],
+            "shares": [s.to_dict() for s in self.shares],
+        }

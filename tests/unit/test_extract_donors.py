@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+
+from aidtrack.extract import extract, load_lexicon
+from aidtrack.extract.donors import find_donors, group_donors
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon("en")
+
+
+def _givers(text: str, lex) -> list[tuple[str, ...]]:
+    return [g.codes for g in group_donors(text, find_donors(text, lex), lex)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("The Netherlands will pay", ("NLD",)),
+        ("The Dutch government will pay", ("NLD",)),
+        ("Berlin said it would pay", ("DEU",)),
+        ("Ottawa will also spend", ("CAN",)),
+        ("The Hague will fund", ("NLD",)),
+        ("the Norwegian defence minister said", ("NOR",)),
+        ("Canada's foreign minister Anita Anand said", ("CAN",)),
+        ("Brekelmans said", ("NLD",)),
+        ("Britain will contribute", ("GBR",)),
+        ("the UK pledged", ("GBR",)),
+        ("The European Commission will pay out", ("EUU",)),
+        ("The United States announced", ("USA",)),
+    ],
+)
+def test_single_donor(lex, text: str, codes: tuple[str, ...]) -> None:
+    assert _givers(text, lex)[-1] == codes
+
+
+def test_coordinated_countries_form_one_group(lex) -> None:
+    assert _givers("Denmark, Norway and Sweden will jointly finance", lex) == [("DNK", "NOR", "SWE")]
+
+
+def test_group_name_maps_to_members(lex) -> None:
+    assert _givers("The NB8 countries announced", lex) == [
+        ("DNK", "EST", "FIN", "ISL", "LTU", "LVA", "NOR", "SWE")
+    ]
+
+
+def test_spelled_out_members_beat_the_group_name(lex) -> None:
+    assert _givers("Three Nordic countries, Denmark, Norway and Sweden, are paying", lex) == [
+        ("DNK", "NOR", "SWE")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a package of US weapons",
+        "American air defence equipment",
+        "US-made arms",
+        "the Czech-led ammunition initiative",
+        "the Danish model",
+        "a meeting in Berlin",
+        "co-financing two systems with Germany",
+        "the sale of missiles to Germany",
+        "Ukraine and Russia",
+        "Ukrainian Foreign Minister Andrii Sybiha",
+    ],
+)
+def test_not_a_giver(lex, text: str) -> None:
+    assert _givers(text, lex) == []
+
+
+def test_partner_list_after_joining_is_not_a_giver(lex) -> None:
+    assert _givers("Germany is joining the Netherlands and the Nordic countries by funding", lex) == [
+        ("DEU",)
+    ]
+
+
+def test_recipient_is_never_a_donor() -> None:
+    [p] = extract(
+        "Ukrainian Foreign Minister Andrii Sybiha said Estonia would pay €10 million into PURL."
+    ).pledges
+    assert p.donors == ("EST",)
+
+
+def test_each_amount_gets_its_own_donor() -> None:
+    pledges = extract("Lithuania pledged $30 million and Estonia $12 million to PURL on Wednesday.").pledges
+    assert [(p.donors, p.amount) for p in pledges] == [(("LTU",), 30e6), (("EST",), 12e6)]
+
+
+def test_respectively_pairs_in_order() -> None:
+    text = "Australia and New Zealand will fund PURL with A$50m and NZ$15m respectively."
+    assert [(p.donors, p.currency) for p in extract(text).pledges] == [(("AUS",), "AUD"), (("NZL",), "NZD")]
+
+
+def test_pronoun_subject_takes_the_previous_sentence_donor() -> None:
+    text = "Norway is stepping up its support for Ukraine. The government will give NOK 2 billion to PURL."
+    [p] = extract(text).pledges
+    assert p.donors == ("NOR",)
+    assert any("earlier in the text" in n for n in p.notes)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import pytest
+
+from aidtrack.extract import extract, load_lexicon
+from aidtrack.extract.money import find_money, parse_number
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon("en")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("€500 million", 500e6, "EUR"),
+        ("500 million euros", 500e6, "EUR"),
+        ("$1.5bn", 1.5e9, "$"),
+        ("US$275m", 275e6, "USD"),
+        ("C$680 million", 680e6, "CAD"),
+        ("CA$680m", 680e6, "CAD"),
+        ("CAD 200 million", 200e6, "CAD"),
+        ("NOK 1.5 billion", 1.5e9, "NOK"),
+        ("1.5 billion Norwegian kroner", 1.5e9, "NOK"),
+        ("£150m", 150e6, "GBP"),
+        ("half a billion dollars", 500e6, "$"),
+        ("nearly $3 billion", 3e9, "$"),
+        ("up to $500 million", 500e6, "$"),
+        ("1,500 million euros", 1500e6, "EUR"),
+        ("one billion dollars", 1e9, "$"),
+        ("€ 300 million", 300e6, "EUR"),
+        ("143.4 million US dollars", 143.4e6, "USD"),
+        ("€143,4 million", 143.4e6, "EUR"),
+        ("0.7 billion euros", 0.7e9, "EUR"),
+        ("AUD 50m", 50e6, "AUD"),
+        ("A$50m", 50e6, "AUD"),
+        ("NZ$15m", 15e6, "NZD"),
+        ("SEK 1.2bn", 1.2e9, "SEK"),
+        ("DKK 372 million", 372e6, "DKK"),
+        ("ISK 2.1 billion", 2.1e9, "ISK"),
+        ("PLN 400 million", 400e6, "PLN"),
+        ("CZK 1 billion", 1e9, "CZK"),
+        ("CHF 5 million", 5e6, "CHF"),
+        ("JPY 15 billion", 15e9, "JPY"),
+        ("¥15 billion", 15e9, "JPY"),
+        ("$500.000", 500_000, "$"),
+        ("2 billion Swiss francs", 2e9, "CHF"),
+        ("one and a half billion euros", 1.5e9, "EUR"),
+    ],
+)
+def test_amount_and_currency(lex, text: str, amount: float, currency: str) -> None:
+    [money] = find_money(text, lex)
+    assert money.amount == pytest.approx(amount)
+    assert money.currency == currency
+
+
+def test_range_keeps_both_ends(lex) -> None:
+    [money] = find_money("allies should give $12 to $15 billion", lex)
+    assert (money.amount_low, money.amount) == (12e9, 15e9)
+    [money] = find_money("between €12bn and €15bn", lex)
+    assert (money.amount_low, money.amount) == (12e9, 15e9)
+
+
+def test_two_amounts_joined_by_and_are_not_a_range(lex) -> None:
+    assert len(find_money("$275m and $60m", lex)) == 2
+
+
+def test_conversion_in_parentheses_is_folded(lex) -> None:
+    [money] = find_money("the Netherlands pays €500m ($578m) for it", lex)
+    assert money.currency == "EUR"
+    assert money.converted_to == (578e6, "$")
+
+
+def test_conversion_after_comma_is_folded(lex) -> None:
+    [money] = find_money("Canada gives CA$680m, equivalent to US$500m, to PURL", lex)
+    assert money.converted_to == (500e6, "USD")
+    [money] = find_money("NOK 1.5 billion, or roughly $146m.", lex)
+    assert money.amount == 1.5e9
+
+
+def test_same_currency_in_parentheses_is_not_a_conversion(lex) -> None:
+    assert len(find_money("a C$2bn package (C$680m for PURL)", lex)) == 2
+
+
+def test_numbers_without_currency_are_ignored(lex) -> None:
+    assert find_money("155mm shells, 24 countries, F-16 jets in 2026", lex) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "scale", "value"),
+    [("1,500", False, 1500), ("143,4", True, 143.4), ("1.5", True, 1.5), ("500.000", False, 500000),
+     ("1.500", True, 1.5), ("1,234.5", False, 1234.5), ("1.234,5", False, 1234.5)],
+)  # fmt: skip
+def test_parse_number(text: str, scale: bool, value: float) -> None:
+    assert parse_number(text, scale) == pytest.approx(value)
+
+
+def test_bare_dollar_is_usd_with_a_note() -> None:
+    [p] = extract("Lithuania will allocate $30 million to PURL.").pledges
+    assert (p.currency, p.currency_assumed) == ("USD", True)
+    assert any("USD" in note for note in p.notes)
+
+
+def test_bare_dollar_follows_source_country_and_url() -> None:
+    text = "Canada will contribute $200 million to a new PURL package."
+    assert extract(text, source_country="CAN").pledges[0].currency == "CAD"
+    assert extract(text, url="https://www.pm.gc.ca/en/news/2025/x").pledges[0].currency == "CAD"
+    assert extract(text, url="https://www.beehive.govt.nz/x").pledges[0].currency == "NZD"
+    assert extract(text).pledges[0].currency == "USD"
+
+
+def test_explicit_us_dollar_is_not_assumed_even_for_a_canadian_source() -> None:
+    [p] = extract("Canada will give US$500 million to PURL.", source_country="CAN").pledges
+    assert (p.currency, p.currency_assumed) == ("USD", False)
+
+
+def test_kroner_follow_the_donor() -> None:
+    [p] = extract("Norway will contribute 2 billion kroner to PURL.").pledges
+    assert (p.currency, p.currency_assumed) == ("NOK", True)
+    [p] = extract("Denmark will give 500 million kroner to PURL.").pledges
+    assert p.currency == "DKK"
