@@ -68,9 +68,19 @@ class LedgerPledge:
 
     @property
     def pledge_id(self) -> str:
-        first = min((c for c in self.citations if c.kind != "recap"), key=lambda c: (c.on, c.mention_id or ""))
-        basis = "|".join([",".join(first.donors), first.program, first.mention_id or first.url or "",
-                          f"{first.amount:.0f}", first.currency, first.on.isoformat()])
+        first = min(
+            (c for c in self.citations if c.kind != "recap"), key=lambda c: (c.on, c.mention_id or "")
+        )
+        basis = "|".join(
+            [
+                ",".join(first.donors),
+                first.program,
+                first.mention_id or first.url or "",
+                f"{first.amount:.0f}",
+                first.currency,
+                first.on.isoformat(),
+            ]
+        )
         return "p_" + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
     def matches(self, citation: Citation, *, any_earlier_date: bool = False) -> bool:

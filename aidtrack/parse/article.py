@@ -23,8 +23,22 @@ from dateutil import parser as date_parser
 from aidtrack.parse.urls import canonicalize_url
 
 MIN_TEXT_CHARS = 80  # below this a page is a stub, an index or an error page, not an article
-_BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header",
-                     "footer", "aside", "button", "select", "figure"]
+_BOILERPLATE_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "button",
+    "select",
+    "figure",
+]
 _BOILERPLATE_HINT = re.compile(
     r"(^|[-_ ])(nav|menu|footer|header|sidebar|share|social|related|comment|cookie|banner|promo|newsletter|"
     r"subscribe|advert|ad-|ads|breadcrumb|popup|modal)([-_ ]|$)",
@@ -41,12 +55,25 @@ _DATE_METAS = (
     ("name", "date"),
     ("name", "dc.date"),
     ("name", "dc.date.issued"),
+    ("name", "dc.date.created"),
     ("name", "dcterms.date"),
+    ("name", "dcterms.issued"),
+    ("name", "dcterms.created"),
+    ("name", "citation_publication_date"),
+    ("name", "article.published"),
     ("name", "sailthru.date"),
     ("name", "parsely-pub-date"),
 )
-_ARTICLE_TYPES = {"article", "newsarticle", "reportage", "blogposting", "report", "pressrelease",
-                  "analysisnewsarticle", "webpage"}
+_ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportage",
+    "blogposting",
+    "report",
+    "pressrelease",
+    "analysisnewsarticle",
+    "webpage",
+}
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
@@ -242,7 +269,7 @@ def parse_article(html: str, url: str, *, published_hint: datetime | None = None
 
     html_tag = soup.find("html")
     language = _clean(html_tag.get("lang")) if isinstance(html_tag, Tag) else None
-    language = (language or _clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None))
+    language = language or _clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
     if language:
         language = language.split("-")[0].lower()
 
@@ -253,5 +280,6 @@ def parse_article(html: str, url: str, *, published_hint: datetime | None = None
         text = "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", body) if p.strip())
     if len(text) < MIN_TEXT_CHARS:
         raise ParseError(f"no article text found ({len(text)} characters of body text)")
-    return Article(url=url, canonical_url=canonical_url, title=title, published=published,
-                   language=language, text=text)
+    return Article(
+        url=url, canonical_url=canonical_url, title=title, published=published, language=language, text=text
+    )

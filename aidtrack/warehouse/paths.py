@@ -11,4 +11,6 @@ def sql_dir() -> Path:
     for candidate in (_PACKAGE_DIR.parent / "sql", _PACKAGE_DIR / "_sql"):
         if (candidate / "migrations").is_dir():
             return candidate
-    raise FileNotFoundError(f"SQL folder not found next to {_PACKAGE_DIR} (looked for sql/ and aidtrack/_sql/)")
+    raise FileNotFoundError(
+        f"SQL folder not found next to {_PACKAGE_DIR} (looked for sql/ and aidtrack/_sql/)"
+    )

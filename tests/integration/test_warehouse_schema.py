@@ -6,12 +6,33 @@ import duckdb
 import pytest
 
 from aidtrack.warehouse import prepare, read_only, writer
+from aidtrack.warehouse.paths import sql_dir
 from aidtrack.warehouse.schema import MigrationError, migrate
 
-MONTHLY_COLUMNS = ["program", "month", "contributed_usd", "target_usd", "rolling_3m_usd",
-                   "rolling_3m_target_usd", "cumulative_usd", "cumulative_target_usd", "cumulative_gap_usd"]
-PLEDGES_COLUMNS = ["pledge_id", "donors", "amount", "currency", "amount_usd", "announced_on", "program",
-                   "status", "confidence", "n_sources", "first_url"]
+MONTHLY_COLUMNS = [
+    "program",
+    "month",
+    "contributed_usd",
+    "target_usd",
+    "rolling_3m_usd",
+    "rolling_3m_target_usd",
+    "cumulative_usd",
+    "cumulative_target_usd",
+    "cumulative_gap_usd",
+]
+PLEDGES_COLUMNS = [
+    "pledge_id",
+    "donors",
+    "amount",
+    "currency",
+    "amount_usd",
+    "announced_on",
+    "program",
+    "status",
+    "confidence",
+    "n_sources",
+    "first_url",
+]
 
 
 def add_pledge(con, pledge_id, amount_usd, on, status="counted", program="PURL"):
@@ -26,15 +47,18 @@ def test_migrations_apply_once_and_are_recorded(settings):
         first = prepare(con)
         second = prepare(con)
         recorded = con.execute("select name from schema_migrations order by version").fetchall()
-    assert first == ["001_init.sql"] and second == []
-    assert recorded == [("001_init.sql",)]
+    shipped = sorted(p.name for p in (sql_dir() / "migrations").glob("*.sql"))
+    assert first == shipped and second == []
+    assert [name for (name,) in recorded] == shipped
 
 
 def test_targets_are_seeded_from_sql_seeds(settings):
     with writer(settings) as con:
         prepare(con)
         prepare(con)
-        rows = con.execute("select program, amount_per_month_usd, valid_from, source_url from targets").fetchall()
+        rows = con.execute(
+            "select program, amount_per_month_usd, valid_from, source_url from targets"
+        ).fetchall()
     assert len(rows) == 1
     program, amount, valid_from, url = rows[0]
     assert (program, amount, valid_from) == ("PURL", 1e9, date(2025, 8, 1)) and url.startswith("https://")
@@ -60,12 +84,17 @@ def test_monthly_vs_target_arithmetic_with_empty_months(settings):
     by_month = {r[1]: dict(zip(MONTHLY_COLUMNS, r, strict=True)) for r in rows}
     assert min(by_month) == date(2025, 8, 1) and date.today().replace(day=1) in by_month
     months = sorted(by_month)
-    assert all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(months, months[1:]))
+    assert all(
+        (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
+        for a, b in zip(months, months[1:], strict=False)
+    )
     aug, sep, oct_ = by_month[date(2025, 8, 1)], by_month[date(2025, 9, 1)], by_month[date(2025, 10, 1)]
     assert aug["contributed_usd"] == pytest.approx(1.5e9)
     assert sep["contributed_usd"] == 0
     assert oct_["contributed_usd"] == pytest.approx(300e6)
-    assert oct_["rolling_3m_usd"] == pytest.approx(1.8e9) and oct_["rolling_3m_target_usd"] == pytest.approx(3e9)
+    assert oct_["rolling_3m_usd"] == pytest.approx(1.8e9) and oct_["rolling_3m_target_usd"] == pytest.approx(
+        3e9
+    )
     assert sep["rolling_3m_target_usd"] == pytest.approx(2e9)  # only two months exist so far
     assert oct_["cumulative_usd"] == pytest.approx(1.8e9)
     assert oct_["cumulative_gap_usd"] == pytest.approx(1.8e9 - 3e9)
@@ -76,8 +105,10 @@ def test_monthly_vs_target_arithmetic_with_empty_months(settings):
 def test_a_new_target_version_applies_from_its_start(settings):
     with writer(settings) as con:
         prepare(con)
-        con.execute("insert into targets values ('v2', 'PURL', 1.5e9, 'USD', 1.5e9, date '2026-01-01', null, "
-                    "'test', null, null)")
+        con.execute(
+            "insert into targets values ('v2', 'PURL', 1.5e9, 'USD', 1.5e9, date '2026-01-01', null, "
+            "'test', null, null)"
+        )
         con.execute("update targets set valid_to = date '2025-12-31' where target_id = 'purl-1bn-monthly'")
         rows = dict(con.execute("select month, target_usd from monthly_vs_target").fetchall())
     assert rows[date(2025, 12, 1)] == 1e9 and rows[date(2026, 1, 1)] == 1.5e9

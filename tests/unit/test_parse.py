@@ -36,6 +36,14 @@ def test_broken_json_ld_falls_back_to_meta_tags():
     assert article.published_on.isoformat() == "2025-10-15"
 
 
+@pytest.mark.parametrize(
+    "name", ["dcterms.issued", "DC.date.created", "citation_publication_date", "pubdate"]
+)
+def test_common_date_metas_are_read(name):
+    html = f'<html><head><meta name="{name}" content="2025-12-03"></head><body>{BODY}</body></html>'
+    assert parse_article(html, "https://example.pt/a").published_on.isoformat() == "2025-12-03"
+
+
 def test_time_element_and_h1_when_no_metadata():
     html = f"""<html><body><h1>Portugal joins PURL</h1><p><time datetime="2025-10-15">15 Oct</time></p>
     {BODY}</body></html>"""
@@ -48,8 +56,11 @@ def test_feed_date_is_used_only_when_the_page_has_none():
     hint = datetime(2025, 10, 16, tzinfo=UTC)
     plain = parse_article(f"<html><body>{BODY}</body></html>", "https://example.pt/a", published_hint=hint)
     assert plain.published == hint
-    dated = parse_article(f'<html><body><time datetime="2025-10-15"></time>{BODY}</body></html>',
-                          "https://example.pt/a", published_hint=hint)
+    dated = parse_article(
+        f'<html><body><time datetime="2025-10-15"></time>{BODY}</body></html>',
+        "https://example.pt/a",
+        published_hint=hint,
+    )
     assert dated.published_on.isoformat() == "2025-10-15"
 
 
@@ -87,7 +98,9 @@ def test_non_http_canonical_is_ignored():
     assert parse_article(html, "https://example.pt/x").canonical_url == "https://example.pt/x"
 
 
-@pytest.mark.parametrize("html", ["", "   ", "<html><body><p>Too short.</p></body></html>", "%PDF-1.4 binary"])
+@pytest.mark.parametrize(
+    "html", ["", "   ", "<html><body><p>Too short.</p></body></html>", "%PDF-1.4 binary"]
+)
 def test_pages_without_article_text_raise_a_clear_error(html):
     with pytest.raises(ParseError):
         parse_article(html, "https://example.pt/x")
@@ -99,4 +112,6 @@ def test_implausible_dates_are_ignored():
 
 
 def test_canonicalize_url_drops_tracking_and_fragment_keeps_real_query():
-    assert canonicalize_url("http://A.com:80/p?b=2&utm_medium=x&a=1&fbclid=z#frag") == "http://a.com/p?a=1&b=2"
+    assert (
+        canonicalize_url("http://A.com:80/p?b=2&utm_medium=x&a=1&fbclid=z#frag") == "http://a.com/p?a=1&b=2"
+    )

@@ -1,0 +1,211 @@
+"""One source, end to end up to the warehouse: discover → fetch → parse → extract.
+
+A plain function of its inputs (a source, a fetcher and what the warehouse already knows), returning a
+``SourceBatch`` that the loader writes in one transaction. Nothing here touches the warehouse, so it can
+run in parallel across sources and be tested without Prefect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from aidtrack import __version__
+from aidtrack.extract import LexiconError, Statement, extract
+from aidtrack.fetch import Fetcher, FetchRequest, FetchResult
+from aidtrack.parse import ParseError, canonicalize_url, parse_article
+from aidtrack.sources import CuratedPledge, SourceConfig, discover
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """Changes whenever the extractor's code or lexicons change, so `reprocess` knows what is stale."""
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent / "extract"
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".json", ".txt"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def document_id(canonical_url: str) -> str:
+    return hashlib.sha256(canonical_url.encode()).hexdigest()[:32]
+
+
+def mention_id(doc_id: str, statement: Statement) -> str:
+    basis = "|".join(
+        [
+            doc_id,
+            str(statement.start),
+            statement.kind,
+            ",".join(statement.donors),
+            f"{statement.amount:.2f}",
+            statement.currency,
+            statement.program,
+            statement.quote,
+        ]
+    )
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """What the warehouse knew before this run: validators per URL and documents by canonical URL."""
+
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    documents: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # canonical → (hash, version)
+
+    def validator(self, url: str) -> tuple[str | None, str | None]:
+        return self.validators.get(url, (None, None))
+
+
+@dataclass
+class ParsedDocument:
+    document_id: str
+    canonical_url: str
+    url: str
+    source: str
+    title: str | None
+    published_at: datetime | None
+    language: str | None
+    text: str
+    content_hash: str
+    fetched_at: datetime
+    statements: list[Statement]
+
+
+@dataclass
+class SourceBatch:
+    source: SourceConfig
+    fetches: list[tuple[str, FetchResult]] = field(default_factory=list)  # (purpose, result)
+    documents: list[ParsedDocument] = field(default_factory=list)
+    curated: list[CuratedPledge] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (url, what went wrong after fetching)
+    error: str | None = None
+    discovered: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def counts(self) -> dict[str, int]:
+        articles = [r for purpose, r in self.fetches if purpose == "article"]
+        return {
+            "discovered": self.discovered,
+            "fetched": sum(r.outcome == "ok" for r in articles),
+            "not_modified": sum(r.outcome == "not_modified" for r in articles),
+            "failed": sum(r.outcome == "failed" for r in articles),
+            "skipped_robots": sum(r.outcome == "skipped_robots" for r in articles),
+            "unparsable": len(self.problems),
+            "documents": len(self.documents),
+            "statements": sum(len(d.statements) for d in self.documents),
+            "curated": len(self.curated),
+        }
+
+
+def _extract(
+    text: str, *, published: date | None, url: str, country: str | None, languages: list[str | None]
+) -> list[Statement]:
+    """Extract with the first of ``languages`` that has a lexicon (page language, then the source's)."""
+    tried = []
+    for language in dict.fromkeys(lang for lang in [*languages, "en"] if lang):
+        try:
+            return list(
+                extract(
+                    text, published=published, url=url, source_country=country, language=language
+                ).statements
+            )
+        except LexiconError:
+            tried.append(language)
+    raise LexiconError(f"no lexicon for any of {tried}")
+
+
+def parsed_document(
+    source: SourceConfig,
+    result: FetchResult,
+    published_hint: datetime | None,
+    known: KnownState,
+    version: str,
+) -> ParsedDocument | None:
+    """Parse and extract one fetched page; None when it is unchanged since it was last extracted.
+
+    ``published_hint`` is the date the feed, sitemap or listing gave, used when the page states none.
+    """
+    article = parse_article(result.text or "", result.final_url, published_hint=published_hint)
+    if known.documents.get(article.canonical_url) == (result.content_hash, version):
+        return None  # same bytes, same extractor: nothing new to learn
+    statements = _extract(
+        article.text,
+        published=article.published_on,
+        url=article.canonical_url,
+        country=source.country,
+        languages=[article.language, source.language],
+    )
+    return ParsedDocument(
+        document_id=document_id(article.canonical_url),
+        canonical_url=article.canonical_url,
+        url=result.final_url,
+        source=source.name,
+        title=article.title,
+        published_at=article.published,
+        language=article.language or source.language,
+        text=article.text,
+        content_hash=result.content_hash or "",
+        fetched_at=result.fetched_at,
+        statements=statements,
+    )
+
+
+def collect_source(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    known: KnownState,
+    *,
+    since: date | None = None,
+    max_entries: int | None = None,
+) -> SourceBatch:
+    """Discover a source's articles, fetch the new or changed ones, parse and extract them."""
+    batch = SourceBatch(source=source)
+    # A backfill must see whole feeds and sitemaps again: a 304 on them would cut it short.
+    validators = None if since else known.validator
+    discovery = discover(source, fetcher, since=since, validators=validators, max_entries=max_entries)
+    batch.fetches.extend(("discover", r) for r in discovery.fetches)
+    batch.curated = list(discovery.curated)
+    batch.discovered = len(discovery.entries)
+    if discovery.error:
+        batch.error = discovery.error
+        if not discovery.entries:
+            return batch
+        # Partly failed (a dead sitemap child, bad rows in a curated file): keep what did work.
+
+    entries = {canonicalize_url(e.url): e for e in discovery.entries}
+    requests = [
+        FetchRequest(
+            url=e.url,
+            etag=known.validator(e.url)[0],
+            last_modified=known.validator(e.url)[1],
+            delay=source.delay,
+        )
+        for e in entries.values()
+    ]
+    version = extractor_version()
+    for result in fetcher.fetch_many(requests):
+        batch.fetches.append(("article", result))
+        if result.outcome != "ok" or result.text is None or result.content_hash is None:
+            continue
+        entry = entries.get(canonicalize_url(result.url)) or entries.get(canonicalize_url(result.final_url))
+        try:
+            document = parsed_document(source, result, entry.published if entry else None, known, version)
+        except ParseError as exc:
+            batch.problems.append((result.url, f"unparsable: {exc}"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one odd page must not cost the source its other pages
+            batch.problems.append((result.url, f"could not process: {type(exc).__name__}: {exc}"))
+            continue
+        if document is not None:
+            batch.documents.append(document)
+    return batch

@@ -1,0 +1,153 @@
+"""The stages of one pipeline run as plain functions (the Prefect flow only wires them together)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from aidtrack.collect import KnownState, SourceBatch, collect_source
+from aidtrack.fetch import Fetcher
+from aidtrack.ledger.fx import use_rates_file
+from aidtrack.ledger.store import rebuild_ledger
+from aidtrack.settings import Settings
+from aidtrack.sources import SourceConfig
+from aidtrack.warehouse import prepare, writer
+from aidtrack.warehouse.load import finish_run, known_state, load_batch, register_sources, start_run
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    per_source: dict[str, dict] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # source name → reason
+    n_pledges: int = 0
+    new_pledges: list[dict] = field(default_factory=list)
+    months_below_target: list[dict] = field(default_factory=list)  # closed months not yet announced
+
+    @property
+    def status(self) -> str:
+        if self.per_source and len(self.failed) == len(self.per_source):
+            return "failed"
+        return "partial" if self.failed else "completed"
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "per_source": self.per_source,
+            "failed": self.failed,
+            "n_pledges": self.n_pledges,
+            "new_pledges": self.new_pledges,
+            "months_below_target": self.months_below_target,
+        }
+
+
+def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> KnownState:
+    """Migrate, seed, register the sources and the run; return what the warehouse already knows."""
+    use_rates_file(settings.fx_file)  # the fx flow's fresher ECB file, when there is one
+    with writer(settings) as con:
+        prepare(con)
+        con.execute("begin")
+        register_sources(con, sources)
+        start_run(con, run_id, str(settings.sources_file), len(sources))
+        con.execute("commit")
+        return known_state(con)
+
+
+def collect(
+    source: SourceConfig, fetcher: Fetcher, known: KnownState, settings: Settings, since: date | None = None
+) -> SourceBatch:
+    try:
+        return collect_source(
+            source, fetcher, known, since=since, max_entries=settings.max_entries_per_source
+        )
+    except Exception as exc:  # a bug or surprise in one source must not stop the others
+        log.exception("source %s failed unexpectedly", source.name)
+        return SourceBatch(source=source, error=f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def store(settings: Settings, run_id: str, batch: SourceBatch) -> dict[str, int]:
+    """Load one source's batch in a single transaction."""
+    with writer(settings) as con:
+        con.execute("begin")
+        try:
+            counts = load_batch(con, run_id, batch)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return counts
+
+
+def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
+    """Rebuild the ledger from everything loaded and record how the run went."""
+    with writer(settings) as con:
+        con.execute("begin")
+        try:
+            before = {r[0] for r in con.execute("select pledge_id from pledge_ledger").fetchall()}
+            summary.n_pledges = rebuild_ledger(con)
+            summary.new_pledges = _pledges_not_in(con, before)
+            summary.months_below_target = _closed_months_below_target(con)
+            finish_run(con, summary.run_id, summary.status, len(summary.failed), summary.as_dict())
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return summary
+
+
+def _pledges_not_in(con, known: set[str]) -> list[dict]:
+    rows = con.execute(
+        "select pledge_id, donors, amount, currency, amount_usd, announced_on, program, status, first_url "
+        "from pledge_ledger order by announced_on, pledge_id"
+    ).fetchall()
+    columns = [
+        "pledge_id",
+        "donors",
+        "amount",
+        "currency",
+        "amount_usd",
+        "announced_on",
+        "program",
+        "status",
+        "first_url",
+    ]
+    return [dict(zip(columns, row, strict=True)) for row in rows if row[0] not in known]
+
+
+def _closed_months_below_target(con) -> list[dict]:
+    """Complete months (before the current one) that ended below target and were not announced yet;
+    records them as announced in the same transaction."""
+    rows = con.execute(
+        """select program, month, contributed_usd, target_usd, cumulative_gap_usd from monthly_vs_target
+           where month < date_trunc('month', current_date) and contributed_usd < target_usd
+             and 'month-below-target:' || program || ':' || month not in (select key from notifications)
+           order by program, month"""
+    ).fetchall()
+    months = [
+        {"program": p, "month": m.isoformat(), "contributed_usd": c, "target_usd": t, "cumulative_gap_usd": g}
+        for p, m, c, t, g in rows
+    ]
+    for month in months:
+        con.execute(
+            "insert into notifications values (?, 'month-below-target', now(), ?)",
+            [f"month-below-target:{month['program']}:{month['month']}", json.dumps(month)],
+        )
+    return months
+
+
+def publish_reports(settings: Settings) -> list[Path]:
+    """Write the chart and the HTML report beside the warehouse. A report that cannot be written is
+    logged, never a reason to fail a run whose data is safely loaded."""
+    from aidtrack.report import publish  # matplotlib: imported only when a report is written
+
+    try:
+        return publish(settings)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("report not written: %s: %s", type(exc).__name__, exc)
+        return []

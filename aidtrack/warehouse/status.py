@@ -1,0 +1,65 @@
+"""What the last runs did and which sources are failing, read from the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    n_sources: int | None
+    n_failed: int | None
+
+
+@dataclass(frozen=True)
+class FailingSource:
+    source: str
+    failing_since: datetime  # first failure in the current streak of failing runs
+    runs_failed: int  # consecutive recent runs in which the source failed
+    last_error: str
+
+
+def last_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[RunRow]:
+    rows = con.execute(
+        "select run_id, started_at, finished_at, status, n_sources, n_failed from runs "
+        "order by started_at desc limit ?",
+        [limit],
+    ).fetchall()
+    return [RunRow(*row) for row in rows]
+
+
+def failing_sources(con: duckdb.DuckDBPyConnection) -> list[FailingSource]:
+    """Sources whose most recent run failed as a whole, with how long they have been failing."""
+    rows = con.execute(
+        """
+        with per_run as (
+            select f.source, f.run_id, r.started_at,
+                   bool_or(f.purpose = 'source' and f.outcome = 'failed') as failed,
+                   max(case when f.purpose = 'source' then f.error end) as error
+            from fetches f join runs r using (run_id)
+            group by all
+        ),
+        ranked as (
+            select *, row_number() over (partition by source order by started_at desc) as recency
+            from per_run
+        ),
+        last_success as (
+            select source, max(started_at) as at from per_run where not failed group by source
+        )
+        select r.source, min(r.started_at) as failing_since, count(*) as runs_failed,
+               arg_max(r.error, r.started_at) as last_error
+        from ranked r left join last_success s using (source)
+        where r.failed and (s.at is null or r.started_at > s.at)
+          and r.source in (select source from ranked where recency = 1 and failed)
+        group by r.source
+        order by r.source
+        """
+    ).fetchall()
+    return [FailingSource(*row) for row in rows]

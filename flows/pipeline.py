@@ -1,0 +1,66 @@
+"""The hourly pipeline: sources → discover/fetch/parse/extract (one task per source) → load → ledger."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.futures import as_completed
+from prefect.states import Completed, Failed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from aidtrack.fetch import Fetcher
+from aidtrack.fetch.archive import RawArchive
+from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports, store
+from aidtrack.settings import load_settings
+from aidtrack.sources import load_sources
+from flows.events import emit_run_events
+
+collect_task = task(
+    collect, name="collect-source", cache_policy=NO_CACHE, retries=0, task_run_name="collect-{source.name}"
+)
+store_task = task(store, name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+open_task = task(open_run, name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+close_task = task(close_run, name="build-ledger", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+publish_task = task(publish_reports, name="publish-report", cache_policy=NO_CACHE)
+
+
+@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def pipeline(
+    sources_file: str = "sources.yaml",
+    warehouse: str | None = None,
+    since: date | None = None,
+    delay: float | None = None,
+):
+    """One full run: every enabled source in ``sources_file`` into the warehouse, then the ledger."""
+    logger = get_run_logger()
+    settings = load_settings(sources_file=sources_file, warehouse=warehouse, default_delay=delay)
+    sources = [s for s in load_sources(settings.sources_file) if s.enabled]
+    run_id = str(getattr(get_run_context().flow_run, "id", None) or uuid.uuid4())
+    known = open_task(settings, run_id, sources)
+    summary = RunSummary(run_id=run_id)
+    with Fetcher(settings, archive=RawArchive(settings.archive_dir)) as fetcher:
+        futures = [collect_task.submit(s, fetcher, known, settings, since) for s in sources]
+        for future in as_completed(futures):
+            batch = future.result()
+            counts = batch.counts() | store_task(settings, run_id, batch)
+            summary.per_source[batch.source.name] = counts
+            if batch.error:
+                summary.failed[batch.source.name] = batch.error
+                logger.warning("source %s failed: %s", batch.source.name, batch.error)
+            else:
+                logger.info("source %s: %s", batch.source.name, counts)
+    summary = close_task(settings, summary)
+    emit_run_events(summary)
+    for path in publish_task(settings):
+        logger.info("wrote %s", path)
+    message = f"{len(sources) - len(summary.failed)}/{len(sources)} sources ok, {summary.n_pledges} pledges"
+    if summary.status == "failed":
+        return Failed(message=f"every source failed: {summary.failed}", data=summary)
+    if summary.failed:
+        logger.warning("run finished with failing sources: %s", ", ".join(summary.failed))
+        message += f"; failed: {', '.join(summary.failed)}"
+    return Completed(message=message, data=summary)

@@ -1,0 +1,168 @@
+"""The whole pipeline through a real Prefect flow run, real HTTP over loopback and a real DuckDB file,
+against the bundled sample sites. Asserts the numbers a user would check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from aidtrack.ledger.fx import usd_rate
+from aidtrack.warehouse import read_only
+
+pytestmark = pytest.mark.slow
+
+
+def usd(amount: float, currency: str, on: date) -> float:
+    return amount * usd_rate(currency, on)[0]
+
+
+# The PURL pledges the sample sites announce, as the fact sheet gives them.
+EXPECTED_AUGUST = (
+    usd(500e6, "EUR", date(2025, 8, 4))  # Netherlands, first package
+    + 500e6  # Denmark + Norway + Sweden, jointly
+    + 500e6  # Germany, up to $500m
+    + usd(680e6, "CAD", date(2025, 8, 24))  # Canada, bare "$" on a Canadian government page
+    + usd(100e6, "EUR", date(2025, 8, 29))  # Belgium, from the analyst's curated CSV
+)
+EXPECTED_OCTOBER = 30e6 + 12e6 + usd(2e9, "NOK", date(2025, 10, 15))
+EXPECTED_NOVEMBER = 500e6 + usd(150e6, "EUR", date(2025, 11, 14)) + 100e6
+EXPECTED_DECEMBER = usd(250e6, "EUR", date(2025, 12, 1)) + usd(200e6, "CAD", date(2025, 12, 3))
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_harness, demo_site, tmp_path_factory):
+    """Run the pipeline twice on the same unchanged site; snapshot the warehouse after each run."""
+    from aidtrack.demo import demo_sources_yaml
+    from aidtrack.settings import load_settings
+    from flows.pipeline import pipeline
+
+    folder = tmp_path_factory.mktemp("pipeline")
+    sources = folder / "sources.yaml"
+    sources.write_text(demo_sources_yaml(demo_site.base_url), encoding="utf-8")
+    settings = load_settings(warehouse=folder / "aid.duckdb")
+    snapshots, states = [], []
+    for _ in range(2):
+        before = len(demo_site.requests)
+        state = pipeline(
+            sources_file=str(sources), warehouse=str(settings.warehouse), delay=0.0, return_state=True
+        )
+        states.append(state)
+        with read_only(settings) as con:
+            snapshots.append(
+                {
+                    "monthly": {r[1]: r for r in con.execute("select * from monthly_vs_target").fetchall()},
+                    "pledges": con.execute("select * from pledge_ledger order by pledge_id").fetchall(),
+                    "documents": con.execute(
+                        "select document_id, content_hash from documents order by 1"
+                    ).fetchall(),
+                    "mentions": con.execute("select mention_id from mentions order by 1").fetchall(),
+                    "sources": con.execute(
+                        "select pledge_id, url, kind from pledge_sources order by all"
+                    ).fetchall(),
+                    "requests": demo_site.requests[before:],
+                }
+            )
+    return settings, states, snapshots
+
+
+def month(snapshot, first_day: date) -> dict:
+    columns = [
+        "program",
+        "month",
+        "contributed_usd",
+        "target_usd",
+        "rolling_3m_usd",
+        "rolling_3m_target_usd",
+        "cumulative_usd",
+        "cumulative_target_usd",
+        "cumulative_gap_usd",
+    ]
+    return dict(zip(columns, snapshot["monthly"][first_day], strict=True))
+
+
+def test_run_completes(two_runs):
+    _, states, _ = two_runs
+    assert all(state.is_completed() for state in states), [s.message for s in states]
+
+
+def test_august_2025_purl_total_in_usd(two_runs):
+    _, _, (first, _) = two_runs
+    assert month(first, date(2025, 8, 1))["contributed_usd"] == pytest.approx(EXPECTED_AUGUST, rel=1e-9)
+
+
+def test_other_months_and_zero_months(two_runs):
+    _, _, (first, _) = two_runs
+    assert month(first, date(2025, 9, 1))["contributed_usd"] == 0  # only targets and running totals
+    assert month(first, date(2025, 10, 1))["contributed_usd"] == pytest.approx(EXPECTED_OCTOBER, rel=1e-9)
+    assert month(first, date(2025, 11, 1))["contributed_usd"] == pytest.approx(EXPECTED_NOVEMBER, rel=1e-9)
+    assert month(first, date(2025, 12, 1))["contributed_usd"] == pytest.approx(EXPECTED_DECEMBER, rel=1e-9)
+    assert month(first, date(2026, 3, 1))["contributed_usd"] == 0
+
+
+def test_target_and_cumulative_gap(two_runs):
+    _, _, (first, _) = two_runs
+    dec = month(first, date(2025, 12, 1))
+    assert dec["target_usd"] == 1e9
+    assert dec["cumulative_target_usd"] == pytest.approx(5e9)
+    total = EXPECTED_AUGUST + EXPECTED_OCTOBER + EXPECTED_NOVEMBER + EXPECTED_DECEMBER
+    assert dec["cumulative_usd"] == pytest.approx(total, rel=1e-9)
+    assert dec["cumulative_gap_usd"] == pytest.approx(total - 5e9, rel=1e-9)
+    assert dec["rolling_3m_usd"] == pytest.approx(EXPECTED_OCTOBER + EXPECTED_NOVEMBER + EXPECTED_DECEMBER)
+
+
+def test_one_pledge_many_articles(two_runs):
+    settings, _, _ = two_runs
+    with read_only(settings) as con:
+        rows = con.execute(
+            """select p.donors, p.amount, p.currency, p.n_sources, list(s.kind order by s.kind)
+               from pledges p join pledge_sources s using (pledge_id)
+               where p.program = 'PURL' and p.announced_on in (date '2025-08-04', date '2025-08-13')
+               group by p.announced_on, p.donors, p.amount, p.currency, p.n_sources
+               order by p.announced_on"""
+        ).fetchall()
+    # Ministry (€500m) and wire (€500m with "$578m" in parentheses) are one pledge, in the official
+    # currency; the ministry's December recap ("had already paid €500 million") is a citation too.
+    # The outlet's "Germany had previously contributed $500 million" is a citation, not a second pledge.
+    assert rows == [
+        (["NLD"], 500e6, "EUR", 3, ["pledge", "pledge", "recap"]),
+        (["DEU"], 500e6, "USD", 2, ["pledge", "recap"]),
+    ]
+
+
+def test_target_and_running_total_article_gives_no_pledge(two_runs):
+    settings, _, _ = two_runs
+    with read_only(settings) as con:
+        kinds = con.execute(
+            "select list(distinct m.kind) from mentions m join documents d using (document_id) "
+            "where d.canonical_url like '%2025-09-08-pace.html'"
+        ).fetchone()[0]
+    assert kinds and "pledge" not in kinds and {"aggregate", "target"} <= set(kinds)
+
+
+def test_robots_disallowed_page_is_never_requested(two_runs):
+    _, _, snapshots = two_runs
+    requested = [path for snap in snapshots for _, path, _ in snap["requests"]]
+    assert "/robots.txt" in requested
+    assert not any(path.startswith("/drafts/") for path in requested)
+    assert all(
+        "aidtrack" in headers.get("User-Agent", "") for snap in snapshots for *_, headers in snap["requests"]
+    )
+
+
+def test_second_run_changes_nothing_and_downloads_no_bodies(two_runs):
+    settings, states, (first, second) = two_runs
+    for key in ("pledges", "documents", "mentions", "sources", "monthly"):
+        assert first[key] == second[key], key
+    second_run_id = str(states[1].state_details.flow_run_id)
+    with read_only(settings) as con:
+        outcomes = con.execute(
+            "select outcome, sum(n_bytes), count(*) from fetches where run_id = ? group by 1", [second_run_id]
+        ).fetchall()
+    assert outcomes and {o for o, _, _ in outcomes} == {"not_modified"}, outcomes
+    # ...because every request after robots.txt was conditional.
+    assert all(
+        "If-None-Match" in headers or "If-Modified-Since" in headers
+        for _, path, headers in second["requests"]
+        if path != "/robots.txt"
+    )
