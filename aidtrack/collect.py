@@ -8,6 +8,8 @@ run in parallel across sources and be tested without Prefect.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -86,25 +88,41 @@ class SourceBatch:
     curated: list[CuratedPledge] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (url, what went wrong after fetching)
     error: str | None = None
+    error_recorded: bool = False  # the source's failure is already in the fetch log (an earlier chunk)
     discovered: int = 0
+    flushed: Counter = field(default_factory=Counter)  # counts of the chunks already handed to the sink
 
     @property
     def failed(self) -> bool:
         return self.error is not None
 
-    def counts(self) -> dict[str, int]:
+    def _in_hand(self) -> Counter:
         articles = [r for purpose, r in self.fetches if purpose == "article"]
-        return {
-            "discovered": self.discovered,
-            "fetched": sum(r.outcome == "ok" for r in articles),
-            "not_modified": sum(r.outcome == "not_modified" for r in articles),
-            "failed": sum(r.outcome == "failed" for r in articles),
-            "skipped_robots": sum(r.outcome == "skipped_robots" for r in articles),
-            "unparsable": len(self.problems),
-            "documents": len(self.documents),
-            "statements": sum(len(d.statements) for d in self.documents),
-            "curated": len(self.curated),
-        }
+        return Counter(
+            {
+                "fetched": sum(r.outcome == "ok" for r in articles),
+                "not_modified": sum(r.outcome == "not_modified" for r in articles),
+                "failed": sum(r.outcome == "failed" for r in articles),
+                "skipped_robots": sum(r.outcome == "skipped_robots" for r in articles),
+                "unparsable": len(self.problems),
+                "documents": len(self.documents),
+                "statements": sum(len(d.statements) for d in self.documents),
+                "curated": len(self.curated),
+            }
+        )
+
+    def counts(self) -> dict[str, int]:
+        """What this source did in the run, the chunks already handed over included."""
+        in_hand = self._in_hand()
+        return {"discovered": self.discovered} | {key: self.flushed[key] + in_hand[key] for key in in_hand}
+
+    def hand_over(self, sink: Callable[[SourceBatch], None]) -> None:
+        """Give what was collected so far to ``sink`` (which loads it) and keep only its counts, so a
+        source with thousands of pages never holds them all in memory."""
+        sink(self)
+        self.flushed.update(self._in_hand())
+        self.fetches, self.documents, self.problems, self.curated = [], [], [], []
+        self.error_recorded = self.error_recorded or self.error is not None
 
 
 def _extract(
@@ -167,8 +185,14 @@ def collect_source(
     *,
     since: date | None = None,
     max_entries: int | None = None,
+    sink: Callable[[SourceBatch], None] | None = None,
+    chunk_size: int = 50,
 ) -> SourceBatch:
-    """Discover a source's articles, fetch the new or changed ones, parse and extract them."""
+    """Discover a source's articles, fetch the new or changed ones, parse and extract them.
+
+    With a ``sink``, every ``chunk_size`` documents (and the rest at the end) are handed to it to be
+    loaded, and the returned batch holds only counts; without one, the batch holds everything.
+    """
     batch = SourceBatch(source=source)
     # A backfill must see whole feeds and sitemaps again: a 304 on them would cut it short.
     validators = None if since else known.validator
@@ -179,6 +203,8 @@ def collect_source(
     if discovery.error:
         batch.error = discovery.error
         if not discovery.entries:
+            if sink:
+                batch.hand_over(sink)
             return batch
         # Partly failed (a dead sitemap child, bad rows in a curated file): keep what did work.
 
@@ -208,4 +234,8 @@ def collect_source(
             continue
         if document is not None:
             batch.documents.append(document)
+            if sink and len(batch.documents) >= chunk_size:
+                batch.hand_over(sink)
+    if sink:
+        batch.hand_over(sink)
     return batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,20 +60,50 @@ def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> Kn
         return known_state(con)
 
 
+class LoadError(RuntimeError):
+    """The warehouse could not take a batch (disk full, file damaged, lock never released, …)."""
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    name: str
+    counts: dict[str, int]
+    error: str | None
+
+
 def collect(
-    source: SourceConfig, fetcher: Fetcher, known: KnownState, settings: Settings, since: date | None = None
-) -> SourceBatch:
+    source: SourceConfig,
+    fetcher: Fetcher,
+    known: KnownState,
+    settings: Settings,
+    run_id: str,
+    since: date | None = None,
+) -> SourceOutcome:
+    """Collect one source and load it chunk by chunk. A problem with the source is recorded and
+    returned; a problem with the warehouse raises ``LoadError`` (the run cannot go on)."""
+    loaded: Counter = Counter()
+
+    def load(batch: SourceBatch) -> None:
+        try:
+            loaded.update(store(settings, run_id, batch))
+        except Exception as exc:
+            raise LoadError(f"could not load source {source.name} into {settings.warehouse}: {exc}") from exc
+
     try:
-        return collect_source(
-            source, fetcher, known, since=since, max_entries=settings.max_entries_per_source
+        batch = collect_source(
+            source, fetcher, known, since=since, max_entries=settings.max_entries_per_source, sink=load
         )
+    except LoadError:
+        raise
     except Exception as exc:  # a bug or surprise in one source must not stop the others
         log.exception("source %s failed unexpectedly", source.name)
-        return SourceBatch(source=source, error=f"unexpected error: {type(exc).__name__}: {exc}")
+        batch = SourceBatch(source=source, error=f"unexpected error: {type(exc).__name__}: {exc}")
+        load(batch)
+    return SourceOutcome(source.name, batch.counts() | {"mentions": loaded["mentions"]}, batch.error)
 
 
 def store(settings: Settings, run_id: str, batch: SourceBatch) -> dict[str, int]:
-    """Load one source's batch in a single transaction."""
+    """Load one batch in a single transaction."""
     with writer(settings) as con:
         con.execute("begin")
         try:

@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from aidtrack.fetch import Fetcher
 from aidtrack.fetch.archive import RawArchive
-from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports, store
+from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports
 from aidtrack.settings import load_settings
 from aidtrack.sources import load_sources
 from flows.events import emit_run_events
@@ -22,7 +22,6 @@ from flows.events import emit_run_events
 collect_task = task(
     collect, name="collect-source", cache_policy=NO_CACHE, retries=0, task_run_name="collect-{source.name}"
 )
-store_task = task(store, name="load-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 open_task = task(open_run, name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 close_task = task(close_run, name="build-ledger", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 publish_task = task(publish_reports, name="publish-report", cache_policy=NO_CACHE)
@@ -43,16 +42,15 @@ def pipeline(
     known = open_task(settings, run_id, sources)
     summary = RunSummary(run_id=run_id)
     with Fetcher(settings, archive=RawArchive(settings.archive_dir)) as fetcher:
-        futures = [collect_task.submit(s, fetcher, known, settings, since) for s in sources]
+        futures = [collect_task.submit(s, fetcher, known, settings, run_id, since) for s in sources]
         for future in as_completed(futures):
-            batch = future.result()
-            counts = batch.counts() | store_task(settings, run_id, batch)
-            summary.per_source[batch.source.name] = counts
-            if batch.error:
-                summary.failed[batch.source.name] = batch.error
-                logger.warning("source %s failed: %s", batch.source.name, batch.error)
+            outcome = future.result()  # raises LoadError when the warehouse cannot be written
+            summary.per_source[outcome.name] = outcome.counts
+            if outcome.error:
+                summary.failed[outcome.name] = outcome.error
+                logger.warning("source %s failed: %s", outcome.name, outcome.error)
             else:
-                logger.info("source %s: %s", batch.source.name, counts)
+                logger.info("source %s: %s", outcome.name, outcome.counts)
     summary = close_task(settings, summary)
     emit_run_events(summary)
     for path in publish_task(settings):

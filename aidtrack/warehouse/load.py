@@ -116,7 +116,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
                 0.0,
             )
         )
-    if batch.error:
+    if batch.error and not batch.error_recorded:
         fetch_rows.append(
             (
                 run_id,
