@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from aidtrack.settings import load_settings
+
+# The CLI prints its own summary; Prefect's per-task INFO lines stay in the Prefect UI and logs.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 app = typer.Typer(
     add_completion=False,
@@ -66,6 +71,39 @@ def _print_summary(summary: dict) -> None:
     )
 
 
+@contextmanager
+def _source_progress():
+    """A progress bar over the sources of the run in this process (Prefect logs the details)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aidtrack.progress import subscribe
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    bar = {}
+
+    def listen(event: str, details: dict) -> None:
+        if event == "run-started":
+            bar["id"] = progress.add_task("sources", total=details["sources"])
+        elif event == "source-done" and "id" in bar:
+            progress.update(bar["id"], advance=1, description=f"sources (last: {details['name']})")
+        elif event == "ledger-started" and "id" in bar:
+            progress.update(bar["id"], description="building the ledger")
+
+    unsubscribe = subscribe(listen)
+    try:
+        with progress:
+            yield
+    finally:
+        unsubscribe()
+
+
 def _run_pipeline(
     sources_file: Path,
     warehouse: Path | None,
@@ -78,13 +116,14 @@ def _run_pipeline(
     from flows.pipeline import pipeline  # imports Prefect: only when a run is asked for
 
     settings = load_settings(warehouse=warehouse, sources_file=sources_file)
-    state = pipeline(
-        sources_file=str(settings.sources_file),
-        warehouse=str(settings.warehouse),
-        since=since,
-        delay=delay,
-        return_state=True,
-    )
+    with _source_progress():
+        state = pipeline(
+            sources_file=str(settings.sources_file),
+            warehouse=str(settings.warehouse),
+            since=since,
+            delay=delay,
+            return_state=True,
+        )
     try:
         result = state.result(raise_on_failure=False)
     except Exception as exc:  # noqa: BLE001 - shown to the user as one line
@@ -275,6 +314,7 @@ def serve(
 from aidtrack.report.commands import register as register_report_commands  # noqa: E402
 
 register_report_commands(app)
+
 
 
 def main() -> None:

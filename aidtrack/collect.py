@@ -197,12 +197,15 @@ def collect_source(
     # A backfill must see whole feeds and sitemaps again: a 304 on them would cut it short.
     validators = None if since else known.validator
     discovery = discover(source, fetcher, since=since, validators=validators, max_entries=max_entries)
-    batch.fetches.extend(("discover", r) for r in discovery.fetches)
+    # The feed's own fetch (and its validators) is loaded with the last chunk: if the run dies before
+    # then, the next run gets the whole feed again instead of a 304, and fetches what was missed.
+    discovery_fetches = [("discover", r) for r in discovery.fetches]
     batch.curated = list(discovery.curated)
     batch.discovered = len(discovery.entries)
     if discovery.error:
         batch.error = discovery.error
         if not discovery.entries:
+            batch.fetches.extend(discovery_fetches)
             if sink:
                 batch.hand_over(sink)
             return batch
@@ -236,6 +239,7 @@ def collect_source(
             batch.documents.append(document)
             if sink and len(batch.documents) >= chunk_size:
                 batch.hand_over(sink)
+    batch.fetches.extend(discovery_fetches)
     if sink:
         batch.hand_over(sink)
     return batch

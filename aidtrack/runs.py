@@ -91,7 +91,13 @@ def collect(
 
     try:
         batch = collect_source(
-            source, fetcher, known, since=since, max_entries=settings.max_entries_per_source, sink=load
+            source,
+            fetcher,
+            known,
+            since=since,
+            max_entries=settings.max_entries_per_source,
+            sink=load,
+            chunk_size=settings.load_chunk_size,
         )
     except LoadError:
         raise

@@ -82,7 +82,10 @@ def stop(process: subprocess.Popen | None, grace: float = 20.0) -> None:
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         process.wait()
 
 
@@ -130,15 +133,19 @@ def serve(
     received: list[int] = []
 
     def forward(signum, _frame):
+        # Only signal here: waiting inside a handler would deadlock with the wait it interrupted.
         received.append(signum)
-        stop(child)
+        try:
+            os.killpg(child.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         code = child.wait()
     finally:
-        stop(child)
-        stop(server)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        stop(child)
+        stop(server)
     return 0 if received else code

@@ -47,6 +47,8 @@ class Settings:
     # Warehouse discipline.
     lock_timeout: float = 600.0  # seconds a writer waits for another writer
     open_retry_seconds: float = 30.0  # how long to retry a DuckDB lock conflict
+    run_wait_seconds: float = 900.0  # a pipeline run waits this long for a run in progress, then skips
+    load_chunk_size: int = 50  # documents loaded per transaction (bounds memory and lost work on a crash)
 
     # Added by fetch/sources: bounds that protect a run from servers and sites we do not control.
     total_timeout: float = 120.0  # wall-clock cap on one request attempt incl. body (slow-drip servers)
@@ -65,6 +67,11 @@ class Settings:
     @property
     def lock_path(self) -> Path:
         return self.warehouse.with_suffix(self.warehouse.suffix + ".lock")
+
+    @property
+    def run_lock_path(self) -> Path:
+        """Held for a whole pipeline run, so two runs on one warehouse never overlap."""
+        return self.warehouse.with_suffix(self.warehouse.suffix + ".run.lock")
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)

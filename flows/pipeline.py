@@ -1,4 +1,4 @@
-"""The hourly pipeline: sources → discover/fetch/parse/extract (one task per source) → load → ledger."""
+"""The hourly pipeline: sources → discover/fetch/parse/extract/load (one task per source) → ledger → report."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from aidtrack.fetch import Fetcher
 from aidtrack.fetch.archive import RawArchive
+from aidtrack.progress import announce
 from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports
 from aidtrack.settings import load_settings
 from aidtrack.sources import load_sources
+from aidtrack.warehouse import RunInProgressError, exclusive_run
 from flows.events import emit_run_events
 
 collect_task = task(
-    collect, name="collect-source", cache_policy=NO_CACHE, retries=0, task_run_name="collect-{source.name}"
+    collect, name="collect-source", cache_policy=NO_CACHE, task_run_name="collect-{source.name}"
 )
 open_task = task(open_run, name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 close_task = task(close_run, name="build-ledger", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -34,24 +36,21 @@ def pipeline(
     since: date | None = None,
     delay: float | None = None,
 ):
-    """One full run: every enabled source in ``sources_file`` into the warehouse, then the ledger."""
+    """One full run: every enabled source in ``sources_file`` into the warehouse, then the ledger.
+
+    Ends Completed (named Partial when some sources failed), Failed when every source failed, or
+    Completed named Skipped when another run kept the warehouse busy for too long.
+    """
     logger = get_run_logger()
     settings = load_settings(sources_file=sources_file, warehouse=warehouse, default_delay=delay)
     sources = [s for s in load_sources(settings.sources_file) if s.enabled]
     run_id = str(getattr(get_run_context().flow_run, "id", None) or uuid.uuid4())
-    known = open_task(settings, run_id, sources)
-    summary = RunSummary(run_id=run_id)
-    with Fetcher(settings, archive=RawArchive(settings.archive_dir)) as fetcher:
-        futures = [collect_task.submit(s, fetcher, known, settings, run_id, since) for s in sources]
-        for future in as_completed(futures):
-            outcome = future.result()  # raises LoadError when the warehouse cannot be written
-            summary.per_source[outcome.name] = outcome.counts
-            if outcome.error:
-                summary.failed[outcome.name] = outcome.error
-                logger.warning("source %s failed: %s", outcome.name, outcome.error)
-            else:
-                logger.info("source %s: %s", outcome.name, outcome.counts)
-    summary = close_task(settings, summary)
+    try:
+        with exclusive_run(settings, on_wait=logger.warning):
+            summary = _run(settings, sources, run_id, since, logger)
+    except RunInProgressError as exc:
+        logger.warning("%s; skipping this run", exc)
+        return Completed(name="Skipped", message=str(exc))
     emit_run_events(summary)
     for path in publish_task(settings):
         logger.info("wrote %s", path)
@@ -60,5 +59,26 @@ def pipeline(
         return Failed(message=f"every source failed: {summary.failed}", data=summary)
     if summary.failed:
         logger.warning("run finished with failing sources: %s", ", ".join(summary.failed))
-        message += f"; failed: {', '.join(summary.failed)}"
+        return Completed(
+            name="Partial", message=f"{message}; failed: {', '.join(summary.failed)}", data=summary
+        )
     return Completed(message=message, data=summary)
+
+
+def _run(settings, sources, run_id, since, logger) -> RunSummary:
+    known = open_task(settings, run_id, sources)
+    summary = RunSummary(run_id=run_id)
+    announce("run-started", run_id=run_id, sources=len(sources))
+    with Fetcher(settings, archive=RawArchive(settings.archive_dir)) as fetcher:
+        futures = [collect_task.submit(s, fetcher, known, settings, run_id, since) for s in sources]
+        for future in as_completed(futures):
+            outcome = future.result()  # raises LoadError when the warehouse cannot be written
+            summary.per_source[outcome.name] = outcome.counts
+            announce("source-done", name=outcome.name, counts=outcome.counts, error=outcome.error)
+            if outcome.error:
+                summary.failed[outcome.name] = outcome.error
+                logger.warning("source %s failed: %s", outcome.name, outcome.error)
+            else:
+                logger.info("source %s: %s", outcome.name, outcome.counts)
+    announce("ledger-started")
+    return close_task(settings, summary)

@@ -26,11 +26,13 @@ from aidtrack.settings import load_settings  # noqa: E402
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """A real Prefect API for the session (a temporary server with its own SQLite database)."""
+    """A real Prefect API for the session (a temporary server with its own SQLite database).
+    Yields its URL, so subprocesses (``aidtrack run``) can use the same server."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield PREFECT_API_URL.value()
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
 
 

@@ -1,6 +1,21 @@
 """The DuckDB warehouse: connection discipline, migrations and models from ``sql/``, and loads."""
 
-from aidtrack.warehouse.connection import WarehouseBusyError, read_only, writer
+from aidtrack.warehouse.connection import (
+    RunInProgressError,
+    WarehouseBusyError,
+    exclusive_run,
+    read_only,
+    writer,
+)
 from aidtrack.warehouse.schema import apply_models, migrate, prepare
 
-__all__ = ["WarehouseBusyError", "apply_models", "migrate", "prepare", "read_only", "writer"]
+__all__ = [
+    "RunInProgressError",
+    "WarehouseBusyError",
+    "exclusive_run",
+    "apply_models",
+    "migrate",
+    "prepare",
+    "read_only",
+    "writer",
+]

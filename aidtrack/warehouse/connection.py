@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,3 +93,33 @@ def read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+class RunInProgressError(RuntimeError):
+    """Another pipeline run on this warehouse did not finish within the wait allowed."""
+
+
+@contextmanager
+def exclusive_run(settings: Settings, on_wait: Callable[[str], object] = log.warning) -> Iterator[None]:
+    """Hold the warehouse's run lock for a whole pipeline run. A second run waits (bounded, with a log
+    line saying why) and raises ``RunInProgressError`` if the first is still going; a run that dies
+    releases the lock with its process."""
+    settings.run_lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.run_lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        on_wait(
+            f"another pipeline run is using {settings.warehouse}; waiting up to {settings.run_wait_seconds:.0f}s "
+            "for it to finish"
+        )
+        try:
+            lock.acquire(timeout=settings.run_wait_seconds)
+        except Timeout as exc:
+            raise RunInProgressError(
+                f"another pipeline run was still using {settings.warehouse} after {settings.run_wait_seconds:.0f}s"
+            ) from exc
+    try:
+        yield
+    finally:
+        lock.release()

@@ -25,7 +25,8 @@ def test_documents_are_handed_over_in_chunks_and_nothing_is_kept(settings, demo_
     assert batch.documents == [] and batch.fetches == []  # the caller holds only counts
     counts = batch.counts()
     assert counts["documents"] == 4 and counts["fetched"] == 4 and counts["discovered"] == 4
-    assert sum(fetches for _, fetches in chunks) == 5  # the sitemap and four articles, each logged once
+    # Four articles, each logged once; the sitemap's fetch (and so its validators) only with the last chunk.
+    assert [fetches for _, fetches in chunks] == [2, 2, 1]
 
 
 def test_without_a_sink_everything_is_returned(settings, demo_sources):

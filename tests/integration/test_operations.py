@@ -1,0 +1,224 @@
+"""Operations: a reader during a run, two runs at once, a run killed mid-load, events, status.
+
+Subprocesses are real `aidtrack run` processes talking to the session's Prefect test server."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aidtrack.cli import app
+from aidtrack.demo import SiteServer, demo_sources_yaml
+from aidtrack.settings import load_settings
+from aidtrack.warehouse import read_only, writer
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_env(api_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIDTRACK_")}
+    return env | {"PREFECT_API_URL": api_url, "AIDTRACK_DEFAULT_DELAY": "0"} | extra
+
+
+def start_run(api_url: str, sources: Path, warehouse: Path, **extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aidtrack.cli",
+            "run",
+            "--sources",
+            str(sources),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=ROOT,
+        env=run_env(api_url, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _site_neutral(value):
+    """The same sample site served on another port must compare equal."""
+    if isinstance(value, str):
+        return re.sub(r"http://127\.0\.0\.1:\d+", "http://site", value)
+    if isinstance(value, dict):
+        return {k: _site_neutral(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return (
+            sorted(type(value)(_site_neutral(v) for v in value))
+            if isinstance(value, list)
+            else tuple(_site_neutral(v) for v in value)
+        )
+    return value
+
+
+def content(warehouse: Path) -> dict:
+    """What a user sees, without run-specific bookkeeping (run ids, fetch times, the site's port)."""
+    with read_only(load_settings(warehouse=warehouse)) as con:
+        return _site_neutral(
+            {
+                "documents": con.execute(
+                    "select canonical_url, title, published_on, text from documents order by 1"
+                ).fetchall(),
+                "mentions": con.execute(
+                    "select d.canonical_url, m.kind, m.donors, m.amount, m.currency, m.quote from mentions m "
+                    "join documents d using (document_id) order by all"
+                ).fetchall(),
+                "pledges": con.execute("select * exclude (first_url) from pledges order by all").fetchall(),
+                "monthly": con.execute("select * from monthly_vs_target order by all").fetchall(),
+            }
+        )
+
+
+@pytest.fixture(scope="module")
+def reference(prefect_harness, demo_site, tmp_path_factory):
+    """The warehouse one clean run of the demo site gives: what every scenario must end with."""
+    from flows.pipeline import pipeline
+
+    folder = tmp_path_factory.mktemp("reference")
+    sources = folder / "sources.yaml"
+    sources.write_text(demo_sources_yaml(demo_site.base_url), encoding="utf-8")
+    state = pipeline(
+        sources_file=str(sources), warehouse=str(folder / "aid.duckdb"), delay=0.0, return_state=True
+    )
+    assert state.is_completed()
+    return content(folder / "aid.duckdb")
+
+
+def test_a_reader_holding_the_warehouse_only_delays_a_run(
+    prefect_harness, demo_sources, tmp_path, reference, caplog
+):
+    from flows.pipeline import pipeline
+
+    warehouse = tmp_path / "aid.duckdb"
+    assert pipeline(
+        sources_file=str(demo_sources), warehouse=str(warehouse), delay=0.0, return_state=True
+    ).is_completed()
+    # A user's DuckDB session holds the file read-only for three seconds while the next run starts.
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+            "print(con.execute('select count(*) from pledges').fetchone()[0], flush=True)\n"
+            "time.sleep(3)\ncon.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert int(reader.stdout.readline()) == len(reference["pledges"])
+    state = pipeline(sources_file=str(demo_sources), warehouse=str(warehouse), delay=0.0, return_state=True)
+    assert reader.wait(timeout=30) == 0
+    assert state.is_completed()
+    assert "is busy" in caplog.text  # the writer said why it waited
+    assert content(warehouse) == reference
+
+
+def test_two_runs_started_at_once_never_corrupt(prefect_harness, demo_sources, tmp_path, reference):
+    warehouse = tmp_path / "aid.duckdb"
+    # Paced requests make each run last a few seconds, so the two surely overlap.
+    runs = [
+        start_run(prefect_harness, demo_sources, warehouse, AIDTRACK_DEFAULT_DELAY="0.3") for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert any("another pipeline run is using" in err for _, err in outputs), "the second run should wait"
+    assert content(warehouse) == reference
+
+
+def test_a_run_killed_mid_load_leaves_a_clean_warehouse_and_the_next_run_completes(
+    prefect_harness, tmp_path, reference
+):
+    warehouse = tmp_path / "aid.duckdb"
+    with SiteServer() as site:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(demo_sources_yaml(site.base_url), encoding="utf-8")
+        # One document per transaction and a pause between requests, so the kill lands mid-load.
+        run = start_run(
+            prefect_harness, sources, warehouse, AIDTRACK_LOAD_CHUNK_SIZE="1", AIDTRACK_DEFAULT_DELAY="0.4"
+        )
+        deadline = time.monotonic() + 120
+        while sum(path.endswith(".html") for path in site.paths_requested()) < 6:
+            assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+
+        # The file opens cleanly and holds only whole documents: each with exactly its mentions.
+        with writer(load_settings(warehouse=warehouse)) as con:
+            loaded = {
+                _site_neutral(url) for (url,) in con.execute("select canonical_url from documents").fetchall()
+            }
+        assert 0 < len(loaded) < len(reference["documents"])
+        partial = content(warehouse)
+        assert partial["mentions"] == [m for m in reference["mentions"] if m[0] in loaded]
+
+        again = start_run(prefect_harness, sources, warehouse)
+        out, err = again.communicate(timeout=300)
+        assert again.returncode == 0, (out, err)
+    assert content(warehouse) == reference
+
+
+def test_events_partial_state_and_status(prefect_harness, demo_site, tmp_path, monkeypatch):
+    from prefect.events.clients import AssertingPassthroughEventsClient
+    from prefect.events.worker import EventsWorker
+
+    from flows.pipeline import pipeline
+
+    new_worker = EventsWorker.instance
+
+    def run_and_capture_events(sources: Path, warehouse: Path):
+        """One run whose events go to the Prefect server and are recorded for the test."""
+        worker = new_worker(AssertingPassthroughEventsClient)
+        monkeypatch.setattr(EventsWorker, "instance", lambda *_: worker)
+        state = pipeline(sources_file=str(sources), warehouse=str(warehouse), delay=0.0, return_state=True)
+        worker.drain()  # stops this worker; the next run gets a new one
+        return state, list(worker._client.events)
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        demo_sources_yaml(demo_site.base_url)
+        + f"  - name: vanished-feed\n    kind: rss\n    url: {demo_site.base_url}/gone/feed.xml\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "aid.duckdb"
+    state, events = run_and_capture_events(sources, warehouse)
+
+    assert state.is_completed() and state.name == "Partial" and "vanished-feed" in state.message
+    with read_only(load_settings(warehouse=warehouse)) as con:
+        pledge_ids = {r[0] for r in con.execute("select pledge_id from pledges").fetchall()}
+        below = {
+            r[0].isoformat()
+            for r in con.execute(
+                "select month from monthly_vs_target where contributed_usd < target_usd "
+                "and month < date_trunc('month', current_date)"
+            ).fetchall()
+        }
+    by_kind: dict[str, list] = {}
+    for event in events:
+        by_kind.setdefault(event.event, []).append(event)
+    assert {e.payload["pledge_id"] for e in by_kind["aidtrack.pledge.new"]} == pledge_ids
+    assert [e.payload["source"] for e in by_kind["aidtrack.source.failed"]] == ["vanished-feed"]
+    assert below and {e.payload["month"] for e in by_kind["aidtrack.month.below-target"]} == below
+
+    # The next run announces no pledge or month twice; the source is still failing.
+    _, events = run_and_capture_events(sources, warehouse)
+    assert [e.event for e in events if e.event.startswith("aidtrack.")] == ["aidtrack.source.failed"]
+
+    result = CliRunner().invoke(app, ["status", "--warehouse", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "vanished-feed" in result.output and "HTTP 404" in result.output and "partial" in result.output
