@@ -52,6 +52,7 @@ _SUMMARY_COLUMNS = (  # (key in the per-source counts, column heading)
     ("unparsable", "bad"),
     ("documents", "docs"),
     ("mentions", "mentions"),
+    ("new_pledges", "new pledges"),
 )
 
 

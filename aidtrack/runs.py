@@ -129,6 +129,10 @@ def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
             before = {r[0] for r in con.execute("select pledge_id from pledge_ledger").fetchall()}
             summary.n_pledges = rebuild_ledger(con)
             summary.new_pledges = _pledges_not_in(con, before)
+            for source, n in _new_pledges_by_source(
+                con, [p["pledge_id"] for p in summary.new_pledges]
+            ).items():
+                summary.per_source.setdefault(source, {})["new_pledges"] = n
             summary.months_below_target = _closed_months_below_target(con)
             finish_run(con, summary.run_id, summary.status, len(summary.failed), summary.as_dict())
             con.execute("commit")
@@ -136,6 +140,20 @@ def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
             con.execute("rollback")
             raise
     return summary
+
+
+def _new_pledges_by_source(con, pledge_ids: list[str]) -> dict[str, int]:
+    """Credit each new pledge to the source of its earliest citation."""
+    if not pledge_ids:
+        return {}
+    rows = con.execute(
+        """select source, count(*) from (
+               select pledge_id, arg_min(source, published_on) as source from pledge_sources
+               where pledge_id in (select unnest(?)) group by pledge_id)
+           group by source""",
+        [pledge_ids],
+    ).fetchall()
+    return {source: n for source, n in rows if source}
 
 
 def _pledges_not_in(con, known: set[str]) -> list[dict]:

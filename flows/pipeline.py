@@ -81,4 +81,8 @@ def _run(settings, sources, run_id, since, logger) -> RunSummary:
             else:
                 logger.info("source %s: %s", outcome.name, outcome.counts)
     announce("ledger-started")
-    return close_task(settings, summary)
+    summary = close_task(settings, summary)
+    logger.info(
+        "new pledges by source: %s", {n: c.get("new_pledges", 0) for n, c in summary.per_source.items()}
+    )
+    return summary

@@ -34,6 +34,7 @@ EXPECTED_DECEMBER = usd(250e6, "EUR", date(2025, 12, 1)) + usd(200e6, "CAD", dat
 def two_runs(prefect_harness, demo_site, tmp_path_factory):
     """Run the pipeline twice on the same unchanged site; snapshot the warehouse after each run."""
     from aidtrack.demo import demo_sources_yaml
+    from aidtrack.progress import subscribe
     from aidtrack.settings import load_settings
     from flows.pipeline import pipeline
 
@@ -44,9 +45,12 @@ def two_runs(prefect_harness, demo_site, tmp_path_factory):
     snapshots, states = [], []
     for _ in range(2):
         before = len(demo_site.requests)
+        progress = []
+        stop_listening = subscribe(lambda event, details, seen=progress: seen.append((event, details)))
         state = pipeline(
             sources_file=str(sources), warehouse=str(settings.warehouse), delay=0.0, return_state=True
         )
+        stop_listening()
         states.append(state)
         with read_only(settings) as con:
             snapshots.append(
@@ -61,6 +65,7 @@ def two_runs(prefect_harness, demo_site, tmp_path_factory):
                         "select pledge_id, url, kind from pledge_sources order by all"
                     ).fetchall(),
                     "requests": demo_site.requests[before:],
+                    "progress": progress,
                 }
             )
     return settings, states, snapshots
@@ -166,3 +171,23 @@ def test_second_run_changes_nothing_and_downloads_no_bodies(two_runs):
         for _, path, headers in second["requests"]
         if path != "/robots.txt"
     )
+
+
+def test_per_source_counts_credit_each_new_pledge_once(two_runs):
+    _, states, (first, _) = two_runs
+    summaries = [state.result().as_dict() for state in states]
+    first_counts, second_counts = (s["per_source"] for s in summaries)
+    assert sum(c.get("new_pledges", 0) for c in first_counts.values()) == len(first["pledges"])
+    assert first_counts["analyst-curated"]["new_pledges"] == 1  # Belgium, from the curated CSV
+    assert first_counts["demo-alliance-newsroom"]["skipped_robots"] == 1  # the draft behind robots.txt
+    assert all(c.get("new_pledges", 0) == 0 for c in second_counts.values())
+    assert sum(c["not_modified"] for c in second_counts.values()) == 0  # feeds answered 304: no article asked
+
+
+def test_progress_is_announced_per_source(two_runs):
+    _, _, (first, _) = two_runs
+    events = first["progress"]
+    assert events[0] == ("run-started", {"run_id": events[0][1]["run_id"], "sources": 6})
+    done = [details["name"] for event, details in events if event == "source-done"]
+    assert len(done) == len(set(done)) == 6  # each source once
+    assert events[-1][0] == "ledger-started"
