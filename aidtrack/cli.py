@@ -315,6 +315,9 @@ def serve(
 from aidtrack.report.commands import register as register_report_commands  # noqa: E402
 
 register_report_commands(app)
+from aidtrack.ledger.commands import register as register_ledger_commands  # noqa: E402
+
+register_ledger_commands(app)
 
 
 

@@ -1,13 +1,19 @@
 -- reconciliation: every running total an official reported in the news (mentions of kind 'aggregate')
--- beside what our ledger had counted for the same program (and the same donors, when the total was a
--- donor's own) up to the date of that report. A large difference points at pledges we missed, double
--- counted, or left in review.
+-- beside what our ledger had counted for the same program up to the date of that report, as a sentence:
+--   "demo-alliance-newsroom said $4.00bn for PURL (all donors) on 2025-12-03; our ledger has $3.21bn from
+--    14 counted pledges; difference -$0.79bn (-19.8%); 1 more pledge ($0.10bn) awaits review"
+-- A large difference points at pledges we missed, double counted, or left in review.
 --
 -- The reported date is the one stated in the text, else the article's publication date, else when we
 -- fetched it (the same order the ledger uses for pledges). A total stated in another currency is
--- converted at the ECB rate the ledger stored for the latest pledge in that currency on or before the
--- report date; reported_usd is null when the ledger holds none (the Python report fills it from
--- aidtrack.ledger.fx then).
+-- converted at the ECB rate of that date (fx_usd_rates, written with the ledger by the same code the
+-- Python report uses); failing that, at the rate the ledger stored for the latest pledge in that currency
+-- on or before the report date; reported_usd is null when neither exists (the Python report fills it).
+--
+-- A donor's own running total ("the Netherlands has contributed €750m in total") is set against that
+-- donor's part of each counted pledge: all of a single-donor pledge; of a joint package, the donor's
+-- stated share when a share citation gives it, else an equal split of what the stated shares leave (as
+-- donor_totals does). our_pledge_fractions gives that part per pledge id (1.0 for whole pledges).
 create or replace view reconciliation as
 with
 
@@ -46,29 +52,131 @@ ledger_rates as (
 reported_usd as (
     select
         r.*,
-        case when r.currency = 'USD' then r.reported_amount else r.reported_amount * l.fx_rate_usd end
-            as reported_usd
+        case
+            when r.currency = 'USD' then r.reported_amount
+            else r.reported_amount * coalesce(fx.usd_per_unit, l.fx_rate_usd)
+        end as reported_usd
     from reported as r
+    left join fx_usd_rates as fx
+        on fx.currency = r.currency
+        and fx.on_date = r.reported_on
     asof left join ledger_rates as l
         on l.currency = r.currency
         and l.fx_date <= r.reported_on
 ),
 
+-- Stated shares of joint packages, in USD at the package's own rate date.
+stated_shares as (
+    select
+        s.pledge_id,
+        m.donors[1] as donor,
+        max(m.amount * case when m.currency = 'USD' then 1.0 else fx.usd_per_unit end) as share_usd
+    from pledge_sources as s
+    inner join mentions as m using (mention_id)
+    inner join pledge_ledger as p using (pledge_id)
+    left join fx_usd_rates as fx
+        on fx.currency = m.currency
+        and fx.on_date = p.announced_on
+    where s.kind = 'share' and len(m.donors) = 1
+    group by s.pledge_id, m.donors[1]
+),
+
+pledge_donors as (
+    select
+        p.pledge_id,
+        p.program,
+        p.status,
+        p.announced_on,
+        p.amount_usd,
+        unnest(p.donors) as donor,
+        len(p.donors) as n_donors
+    from pledges as p
+),
+
+share_totals as (
+    select
+        d.pledge_id,
+        least(sum(s.share_usd), any_value(d.amount_usd)) as stated_usd,
+        count(s.share_usd) as n_stated
+    from pledge_donors as d
+    inner join stated_shares as s using (pledge_id, donor)
+    where s.share_usd is not null
+    group by d.pledge_id
+),
+
+donor_parts as (
+    select
+        d.*,
+        case
+            when d.n_donors = 1 then d.amount_usd
+            when s.share_usd is not null then least(s.share_usd, d.amount_usd)
+            else greatest(d.amount_usd - coalesce(t.stated_usd, 0), 0) / (d.n_donors - coalesce(t.n_stated, 0))
+        end as part_usd
+    from pledge_donors as d
+    left join stated_shares as s using (pledge_id, donor)
+    left join share_totals as t using (pledge_id)
+),
+
+-- Our side of each report: whole pledges for a total over all donors, donors' parts otherwise.
+matched_parts as (
+    select
+        r.mention_id,
+        p.pledge_id,
+        p.status,
+        p.announced_on,
+        p.amount_usd as part_usd
+    from reported as r
+    inner join pledges as p
+        on p.program = r.program
+        and p.announced_on <= r.reported_on
+    where len(r.donors) = 0
+    union all
+    select
+        r.mention_id,
+        d.pledge_id,
+        any_value(d.status),
+        any_value(d.announced_on),
+        sum(d.part_usd)
+    from reported as r
+    inner join donor_parts as d
+        on d.program = r.program
+        and d.announced_on <= r.reported_on
+        and list_contains(r.donors, d.donor)
+    where len(r.donors) > 0
+    group by r.mention_id, d.pledge_id
+),
+
 ours as (
     select
         r.mention_id,
-        coalesce(sum(p.amount_usd) filter (where p.status = 'counted'), 0) as our_usd,
-        count(p.pledge_id) filter (where p.status = 'counted') as our_n_pledges,
-        coalesce(list(p.pledge_id order by p.announced_on, p.pledge_id) filter (where p.status = 'counted'), [])
+        coalesce(sum(m.part_usd) filter (where m.status = 'counted'), 0) as our_usd,
+        count(m.pledge_id) filter (where m.status = 'counted') as our_n_pledges,
+        coalesce(list(m.pledge_id order by m.announced_on, m.pledge_id) filter (where m.status = 'counted'), [])
             as our_pledge_ids,
-        coalesce(sum(p.amount_usd) filter (where p.status = 'review'), 0) as our_review_usd,
-        count(p.pledge_id) filter (where p.status = 'review') as our_n_review
+        coalesce(
+            list(m.part_usd / nullif(p.amount_usd, 0) order by m.announced_on, m.pledge_id)
+                filter (where m.status = 'counted'),
+            []
+        ) as our_pledge_fractions,
+        coalesce(sum(m.part_usd) filter (where m.status = 'review'), 0) as our_review_usd,
+        count(m.pledge_id) filter (where m.status = 'review') as our_n_review
     from reported as r
-    left join pledges as p
-        on p.program = r.program
-        and p.announced_on <= r.reported_on
-        and (len(r.donors) = 0 or list_has_any(p.donors, r.donors))
+    left join matched_parts as m using (mention_id)
+    left join pledges as p using (pledge_id)
     group by r.mention_id
+),
+
+-- Amounts as people write them ($4.00bn, €750.0m, CAD 200.0m) for the summary sentence.
+texts as (
+    select
+        r.mention_id,
+        case when r.reported_amount is null then 'n/a' else (case when r.reported_amount < 0 then '-' else '' end) || (case r.currency when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else r.currency || ' ' end) || (case when abs(r.reported_amount) >= 1e9 then printf('%.2fbn', abs(r.reported_amount) / 1e9) when abs(r.reported_amount) >= 1e6 then printf('%.1fm', abs(r.reported_amount) / 1e6) else printf('%.0f', abs(r.reported_amount)) end) end as reported_text,
+        case when r.reported_usd is null then 'n/a' else (case when r.reported_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(r.reported_usd) >= 1e9 then printf('%.2fbn', abs(r.reported_usd) / 1e9) when abs(r.reported_usd) >= 1e6 then printf('%.1fm', abs(r.reported_usd) / 1e6) else printf('%.0f', abs(r.reported_usd)) end) end as reported_usd_text,
+        case when o.our_usd is null then 'n/a' else (case when o.our_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd) / 1e9) when abs(o.our_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd) / 1e6) else printf('%.0f', abs(o.our_usd)) end) end as our_text,
+        case when o.our_usd - r.reported_usd is null then 'n/a' else (case when o.our_usd - r.reported_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd - r.reported_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd - r.reported_usd) / 1e9) when abs(o.our_usd - r.reported_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd - r.reported_usd) / 1e6) else printf('%.0f', abs(o.our_usd - r.reported_usd)) end) end as difference_text,
+        case when o.our_review_usd is null then 'n/a' else (case when o.our_review_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_review_usd) >= 1e9 then printf('%.2fbn', abs(o.our_review_usd) / 1e9) when abs(o.our_review_usd) >= 1e6 then printf('%.1fm', abs(o.our_review_usd) / 1e6) else printf('%.0f', abs(o.our_review_usd)) end) end as review_text
+    from reported_usd as r
+    inner join ours as o using (mention_id)
 ),
 
 final as (
@@ -91,9 +199,33 @@ final as (
         r.quote,
         r.url,
         r.source,
-        r.title
+        r.title,
+        o.our_pledge_fractions,
+        r.source as reported_by,
+        concat(
+            coalesce(r.source, 'a source'), ' said ', t.reported_text,
+            case when r.currency <> 'USD' and r.reported_usd is not null
+                then ' (' || t.reported_usd_text || ')' else '' end,
+            ' for ', r.program,
+            case when len(r.donors) = 0 then ' (all donors)' else ' (' || array_to_string(r.donors, ', ') || ')' end,
+            ' on ', strftime(r.reported_on, '%Y-%m-%d'),
+            '; our ledger has ', t.our_text, ' from ', o.our_n_pledges, ' counted pledge',
+            case when o.our_n_pledges = 1 then '' else 's' end,
+            case
+                when r.reported_usd is null then '; difference unknown (no FX rate)'
+                else '; difference ' || t.difference_text
+                    || coalesce(' (' || printf('%+.1f', 100 * (o.our_usd - r.reported_usd) / nullif(r.reported_usd, 0))
+                        || '%)', '')
+            end,
+            case when o.our_n_review > 0
+                then '; ' || o.our_n_review || ' more pledge' || case when o.our_n_review = 1 then '' else 's' end
+                    || ' (' || t.review_text || ') await' || case when o.our_n_review = 1 then 's' else '' end
+                    || ' review'
+                else '' end
+        ) as summary
     from reported_usd as r
     inner join ours as o using (mention_id)
+    inner join texts as t using (mention_id)
 )
 
 select * from final

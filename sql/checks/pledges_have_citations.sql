@@ -1,0 +1,8 @@
+-- Every pledge has at least one citation of its own in pledge_sources (recaps and shares alone do not
+-- make a pledge).
+select l.pledge_id, l.donors, l.amount, l.currency, l.announced_on
+from pledge_ledger as l
+where not exists (
+    select 1 from pledge_sources as s
+    where s.pledge_id = l.pledge_id and s.kind in ('pledge', 'curated', 'analyst')
+)
