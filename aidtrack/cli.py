@@ -113,10 +113,14 @@ def _run_pipeline(
     full_report: bool = False,
 ) -> int:
     from aidtrack.report.terminal import print_monthly, print_report
-    from aidtrack.warehouse import read_only
+    from aidtrack.warehouse import WarehouseNotWritableError, check_writable, read_only
     from flows.pipeline import pipeline  # imports Prefect: only when a run is asked for
 
     settings = load_settings(warehouse=warehouse, sources_file=sources_file)
+    try:
+        check_writable(settings)  # before Prefect starts: a bad path is a one-line error at once
+    except WarehouseNotWritableError as exc:
+        raise _fail(str(exc)) from None
     with _source_progress():
         state = pipeline(
             sources_file=str(settings.sources_file),
@@ -318,7 +322,6 @@ register_report_commands(app)
 from aidtrack.ledger.commands import register as register_ledger_commands  # noqa: E402
 
 register_ledger_commands(app)
-
 
 
 def main() -> None:

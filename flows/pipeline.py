@@ -14,6 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from aidtrack.fetch import Fetcher
 from aidtrack.fetch.archive import RawArchive
+from aidtrack.ledger.checks import DataCheckError
 from aidtrack.progress import announce
 from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports
 from aidtrack.settings import load_settings
@@ -25,7 +26,27 @@ collect_task = task(
     collect, name="collect-source", cache_policy=NO_CACHE, task_run_name="collect-{source.name}"
 )
 open_task = task(open_run, name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-close_task = task(close_run, name="build-ledger", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+
+
+def _worth_retrying(task, task_run, state) -> bool:
+    """A lock or I/O hiccup is worth another try; a failed data check gives the same answer again."""
+    try:
+        state.result()
+    except DataCheckError:
+        return False
+    except Exception:  # noqa: BLE001
+        return True
+    return True
+
+
+close_task = task(
+    close_run,
+    name="build-ledger",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=5,
+    retry_condition_fn=_worth_retrying,
+)
 publish_task = task(publish_reports, name="publish-report", cache_policy=NO_CACHE)
 
 

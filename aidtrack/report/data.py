@@ -322,6 +322,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Conver
         our_usd,
         n,
         pledge_ids,
+        fractions,
         review_usd,
         n_review,
         quote,
@@ -330,7 +331,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Conver
         title,
     ) in con.execute(
         """select reported_on, donors, reported_amount, currency, reported_usd, our_usd, our_n_pledges,
-                  our_pledge_ids, our_review_usd, our_n_review, quote, url, source, title
+                  our_pledge_ids, our_pledge_fractions, our_review_usd, our_n_review, quote, url, source, title
            from reconciliation where program = ? order by reported_on, mention_id""",
         [program],
     ).fetchall():
@@ -342,8 +343,12 @@ def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Conver
         reported = amount if currency == convert.currency else convert(reported_usd, on)
         if convert.currency == "USD":
             ours = our_usd
-        else:  # each counted pledge as stated, or at its own FX date (see the module docstring)
-            ours = sum(convert.pledge(*ledger[pid]) for pid in pledge_ids if pid in ledger)
+        else:  # each counted pledge (or the donor's part of a joint one) at its own FX date
+            ours = sum(
+                convert.pledge(*ledger[pid]) * (fraction or 0.0)
+                for pid, fraction in zip(pledge_ids, fractions, strict=True)
+                if pid in ledger
+            )
         out.append(
             Reconciled(
                 reported_on=on,

@@ -3,6 +3,8 @@
 from aidtrack.warehouse.connection import (
     RunInProgressError,
     WarehouseBusyError,
+    WarehouseNotWritableError,
+    check_writable,
     exclusive_run,
     read_only,
     writer,
@@ -12,6 +14,8 @@ from aidtrack.warehouse.schema import apply_models, migrate, prepare
 __all__ = [
     "RunInProgressError",
     "WarehouseBusyError",
+    "WarehouseNotWritableError",
+    "check_writable",
     "exclusive_run",
     "apply_models",
     "migrate",

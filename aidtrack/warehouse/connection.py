@@ -28,6 +28,28 @@ class WarehouseBusyError(RuntimeError):
     """The warehouse stayed locked by another process for longer than we were willing to wait."""
 
 
+class WarehouseNotWritableError(RuntimeError):
+    """The warehouse's folder cannot be written (missing permission, read-only file system, …)."""
+
+
+def _lock_file_ready(lock_path: Path) -> None:
+    """Make sure the lock file can be created, so an unwritable folder fails at once with a clear
+    message instead of looking like a lock held by someone else."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a"):
+            pass
+    except OSError as exc:
+        raise WarehouseNotWritableError(
+            f"cannot write the warehouse in {lock_path.parent}: {exc.strerror or exc}"
+        ) from exc
+
+
+def check_writable(settings: Settings) -> None:
+    """Raise ``WarehouseNotWritableError`` now if a run could not write the warehouse's folder."""
+    _lock_file_ready(settings.lock_path)
+
+
 def _is_lock_conflict(exc: BaseException) -> bool:
     text = str(exc)
     return "Could not set lock" in text or "Conflicting lock" in text
@@ -61,7 +83,7 @@ def _open_with_retry(path: Path, *, read_only: bool, patience: float) -> duckdb.
 def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection held under the warehouse's writer lock; checkpointed and closed on exit."""
     path = settings.warehouse
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _lock_file_ready(settings.lock_path)
     lock = FileLock(str(settings.lock_path))
     try:
         lock.acquire(timeout=settings.lock_timeout)
@@ -104,7 +126,7 @@ def exclusive_run(settings: Settings, on_wait: Callable[[str], object] = log.war
     """Hold the warehouse's run lock for a whole pipeline run. A second run waits (bounded, with a log
     line saying why) and raises ``RunInProgressError`` if the first is still going; a run that dies
     releases the lock with its process."""
-    settings.run_lock_path.parent.mkdir(parents=True, exist_ok=True)
+    _lock_file_ready(settings.run_lock_path)
     lock = FileLock(str(settings.run_lock_path))
     try:
         lock.acquire(timeout=0)

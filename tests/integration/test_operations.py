@@ -222,3 +222,40 @@ def test_events_partial_state_and_status(prefect_harness, demo_site, tmp_path, m
     result = CliRunner().invoke(app, ["status", "--warehouse", str(warehouse)])
     assert result.exit_code == 0, result.output
     assert "vanished-feed" in result.output and "HTTP 404" in result.output and "partial" in result.output
+
+
+def test_an_unwritable_warehouse_is_one_clear_error_before_any_work(demo_sources, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("this is a file, not a folder")
+    result = CliRunner().invoke(
+        app, ["run", "--sources", str(demo_sources), "--warehouse", str(not_a_folder / "aid.duckdb")]
+    )
+    assert result.exit_code == 1
+    assert "cannot write the warehouse in" in result.output and "Traceback" not in result.output
+
+
+def test_a_failing_data_check_fails_the_run_once_without_retries(prefect_harness, demo_sources, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.pipeline import pipeline
+
+    warehouse = tmp_path / "aid.duckdb"
+    assert pipeline(
+        sources_file=str(demo_sources), warehouse=str(warehouse), delay=0.0, return_state=True
+    ).is_completed()
+    with writer(load_settings(warehouse=warehouse)) as con:  # an analyst's typo: 2052 for 2025
+        con.execute(
+            "insert into curated_pledges values ('c_typo', 'by-hand', ['CAN'], 200e6, 'CAD', date '2052-12-03', "
+            "'PURL', 'https://example.org/typo', 'typo')"
+        )
+    state = pipeline(sources_file=str(demo_sources), warehouse=str(warehouse), delay=0.0, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(Exception, match="announced_on=2052-12-03"):
+        state.result()
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    ledger_builds = [t for t in task_runs if t.name.startswith("build-ledger")]
+    assert len(ledger_builds) == 1 and ledger_builds[0].run_count == 1  # no pointless retries
