@@ -7,6 +7,7 @@ and the ledger is rebuilt. Analysts' decisions live in their own tables and are 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -117,7 +118,7 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
             result = _as_fetch_result(entry, archive.get(entry.content_hash))
             hint = published_before.get(entry.final_url) or published_before.get(entry.url)
             document = parsed_document(source, result, hint, nothing_known, version)
-        except KeyError:
+        except (KeyError, OSError, EOFError, zlib.error):  # never archived, pruned, or damaged
             summary.missing_bodies += 1
             continue
         except ParseError as exc:

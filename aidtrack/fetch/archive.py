@@ -44,13 +44,14 @@ class ArchiveEntry:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Temp file + rename: readers never see a half-written file, even if the process dies. No fsync:
+    it cost 4.5 ms of every page's 5.7 ms here, and a body lost to a power cut is only a cache miss
+    (the archive is content-addressed; reprocess counts it as missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

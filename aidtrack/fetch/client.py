@@ -167,17 +167,31 @@ class Fetcher:
             by_host[host_key(req.url)].append(req)
         if not by_host:
             return
-        done: queue.Queue[FetchResult | None] = queue.Queue()
+        # Bounded: fetch threads may run only a little ahead of the consumer (parsing), so memory does
+        # not grow with the number of pages waiting to be parsed.
+        done: queue.Queue[FetchResult | None] = queue.Queue(maxsize=2 * max(1, self.settings.max_concurrency))
         stop = threading.Event()
+
+        def hand_over(item: FetchResult | None) -> bool:
+            while not stop.is_set():
+                try:
+                    done.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False  # the consumer stopped early: drop the result
 
         def run_host(reqs: list[FetchRequest]) -> None:
             try:
                 for r in reqs:
                     if stop.is_set():
                         return
-                    done.put(self.fetch(r.url, etag=r.etag, last_modified=r.last_modified, delay=r.delay))
+                    if not hand_over(
+                        self.fetch(r.url, etag=r.etag, last_modified=r.last_modified, delay=r.delay)
+                    ):
+                        return
             finally:
-                done.put(None)
+                hand_over(None)
 
         workers = max(1, min(self.settings.max_concurrency, len(by_host)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aidtrack-fetch")

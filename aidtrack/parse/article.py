@@ -148,11 +148,26 @@ def _article_ld(objects: list[dict]) -> dict:
     return {}
 
 
-def _meta(soup: BeautifulSoup, attr: str, value: str) -> str | None:
-    tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(value)}$", re.I)})
-    if isinstance(tag, Tag):
-        return _clean(tag.get("content") if attr != "itemprop" else tag.get("content") or tag.get("datetime"))
-    return None
+MetaIndex = dict[tuple[str, str], str]
+
+
+def _meta_index(soup: BeautifulSoup) -> MetaIndex:
+    """Every ``<meta>`` by (attribute, lower-cased name) → its first non-empty content, in one pass
+    (looking each name up in the tree cost more than the rest of the metadata put together)."""
+    index: MetaIndex = {}
+    for tag in soup.find_all("meta"):
+        content = _clean(tag.get("content") or tag.get("datetime"))
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = tag.get(attr)
+            if isinstance(key, str):
+                index.setdefault((attr, key.strip().lower()), content)
+    return index
+
+
+def _meta(metas: MetaIndex, attr: str, value: str) -> str | None:
+    return metas.get((attr, value.lower()))
 
 
 def _is_boilerplate(tag: Tag) -> bool:
@@ -166,10 +181,11 @@ def _is_boilerplate(tag: Tag) -> bool:
 
 def _main_text(soup: BeautifulSoup) -> str:
     body = soup.body or soup
-    for tag in body.find_all(_BOILERPLATE_TAGS):
-        tag.decompose()
-    for tag in body.find_all(True):
-        if not tag.decomposed and _is_boilerplate(tag) and tag.name not in {"article", "main"}:
+    boilerplate_tags = set(_BOILERPLATE_TAGS)
+    for tag in body.find_all(True):  # one pass: page furniture by tag name or by class/id/role
+        if tag.decomposed:
+            continue
+        if tag.name in boilerplate_tags or (tag.name not in {"article", "main"} and _is_boilerplate(tag)):
             tag.decompose()
 
     # Score each container by the text of its paragraphs, discounted by how much of it is link text.
@@ -214,12 +230,12 @@ def _main_text(soup: BeautifulSoup) -> str:
     return "\n\n".join(blocks)
 
 
-def _canonical(soup: BeautifulSoup, url: str, ld: dict) -> str:
+def _canonical(soup: BeautifulSoup, url: str, metas: MetaIndex) -> str:
     candidates = []
     link = soup.find("link", rel=lambda r: bool(r) and r.lower() == "canonical")
     if isinstance(link, Tag) and link.get("href"):
         candidates.append(link["href"])
-    og_url = _meta(soup, "property", "og:url")
+    og_url = _meta(metas, "property", "og:url")
     if og_url:
         candidates.append(og_url)
     for candidate in candidates:
@@ -242,13 +258,14 @@ def parse_article(html: str, url: str, *, published_hint: datetime | None = None
     if soup.find() is None:
         raise ParseError("not an HTML document")
     ld = _article_ld(_json_ld_objects(soup))
+    metas = _meta_index(soup)
 
     h1 = soup.find("h1")
     title_tag = soup.find("title")
     title = (
         _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-        or _meta(soup, "property", "og:title")
-        or _meta(soup, "name", "twitter:title")
+        or _meta(metas, "property", "og:title")
+        or _meta(metas, "name", "twitter:title")
         or _clean(h1.get_text(" ", strip=True) if h1 else None)
         or _clean(title_tag.get_text(" ", strip=True) if title_tag else None)
     )
@@ -257,9 +274,11 @@ def parse_article(html: str, url: str, *, published_hint: datetime | None = None
     for attr, value in _DATE_METAS:
         if published:
             break
-        published = _parse_date(_meta(soup, attr, value))
+        published = _parse_date(_meta(metas, attr, value))
     if not published:
-        scope = soup.find("article") or soup
+        # The <article> holding the headline, not the first one (often a teaser of another story).
+        h1_tag = soup.find("h1")
+        scope = (h1_tag.find_parent("article") if h1_tag else None) or soup.find("article") or soup
         for time_tag in scope.find_all("time"):
             published = _parse_date(time_tag.get("datetime") or time_tag.get_text(" ", strip=True))
             if published:
@@ -273,7 +292,7 @@ def parse_article(html: str, url: str, *, published_hint: datetime | None = None
     if language:
         language = language.split("-")[0].lower()
 
-    canonical_url = _canonical(soup, url, ld)
+    canonical_url = _canonical(soup, url, metas)
     body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
     text = _main_text(soup)
     if body and len(body.strip()) > len(text) * 0.8:

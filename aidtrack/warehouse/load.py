@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import duckdb
+import pandas as pd
 
 from aidtrack.collect import KnownState, SourceBatch, extractor_version, mention_id
 from aidtrack.sources import CuratedPledge, SourceConfig
@@ -70,145 +71,226 @@ def known_state(con: duckdb.DuckDBPyConnection) -> KnownState:
     return KnownState(validators=validators, documents=documents)
 
 
+_FETCH_COLUMNS = [
+    "run_id",
+    "source",
+    "url",
+    "final_url",
+    "purpose",
+    "outcome",
+    "status",
+    "n_bytes",
+    "etag",
+    "last_modified",
+    "content_hash",
+    "error",
+    "attempts",
+    "fetched_at",
+    "elapsed_s",
+]
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns).astype(object).where(lambda f: f.notna(), None)
+
+
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) -> dict[str, int]:
-    """Write one source's fetch log, validators, documents, mentions and curated rows. Returns counts."""
-    fetch_rows = []
-    cache_rows = []
-    for purpose, r in batch.fetches:
-        fetch_rows.append(
-            (
-                run_id,
-                batch.source.name,
-                r.url,
-                r.final_url,
-                purpose,
-                r.outcome,
-                r.status,
-                r.n_bytes,
-                r.etag,
-                r.last_modified,
-                r.content_hash,
-                r.error,
-                r.attempts,
-                r.fetched_at,
-                r.elapsed_s,
+    """Write one source's fetch log, validators, documents, mentions and curated rows. Returns counts.
+
+    Set-based (one statement per table through data frames): a chunk of 50 documents loads in tens of
+    milliseconds, so the writer lock is held briefly.
+    """
+    name = batch.source.name
+    fetches = [
+        dict(
+            zip(
+                _FETCH_COLUMNS,
+                (
+                    run_id,
+                    name,
+                    r.url,
+                    r.final_url,
+                    purpose,
+                    r.outcome,
+                    r.status,
+                    r.n_bytes,
+                    r.etag,
+                    r.last_modified,
+                    r.content_hash,
+                    r.error,
+                    r.attempts,
+                    r.fetched_at,
+                    r.elapsed_s,
+                ),
+                strict=True,
             )
         )
-        if r.outcome == "ok" and (r.etag or r.last_modified or r.content_hash):
-            cache_rows.append((r.url, r.etag, r.last_modified, r.content_hash, r.fetched_at))
-    for url, problem in batch.problems:
-        fetch_rows.append(
-            (
-                run_id,
-                batch.source.name,
-                url,
-                url,
-                "parse",
-                "unparsable",
-                None,
-                0,
-                None,
-                None,
-                None,
-                problem,
-                0,
-                now(),
-                0.0,
+        for purpose, r in batch.fetches
+    ]
+    stamp = now()
+    fetches += [
+        dict(
+            zip(
+                _FETCH_COLUMNS,
+                (
+                    run_id,
+                    name,
+                    url,
+                    url,
+                    "parse",
+                    "unparsable",
+                    None,
+                    0,
+                    None,
+                    None,
+                    None,
+                    problem,
+                    0,
+                    stamp,
+                    0.0,
+                ),
+                strict=True,
             )
         )
+        for url, problem in batch.problems
+    ]
     if batch.error and not batch.error_recorded:
-        fetch_rows.append(
-            (
-                run_id,
-                batch.source.name,
-                batch.source.url or str(batch.source.path),
-                None,
-                "source",
-                "failed",
-                None,
-                0,
-                None,
-                None,
-                None,
-                batch.error,
-                0,
-                now(),
-                0.0,
+        where = batch.source.url or str(batch.source.path)
+        fetches.append(
+            dict(
+                zip(
+                    _FETCH_COLUMNS,
+                    (
+                        run_id,
+                        name,
+                        where,
+                        None,
+                        "source",
+                        "failed",
+                        None,
+                        0,
+                        None,
+                        None,
+                        None,
+                        batch.error,
+                        0,
+                        stamp,
+                        0.0,
+                    ),
+                    strict=True,
+                )
             )
         )
-    if fetch_rows:
-        con.executemany(
-            """insert into fetches (run_id, source, url, final_url, purpose, outcome, status, n_bytes, etag,
-                   last_modified, content_hash, error, attempts, fetched_at, elapsed_s)
-               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            fetch_rows,
+    if fetches:
+        con.register("fetch_frame", _frame(fetches, _FETCH_COLUMNS))
+        con.execute("insert into fetches by name select * from fetch_frame")
+
+    validators = {
+        r.url: {
+            "url": r.url,
+            "etag": r.etag,
+            "last_modified": r.last_modified,
+            "content_hash": r.content_hash,
+            "updated_at": r.fetched_at,
+        }
+        for _, r in batch.fetches
+        if r.outcome == "ok" and (r.etag or r.last_modified or r.content_hash)
+    }
+    if validators:
+        con.register(
+            "cache_frame",
+            _frame(list(validators.values()), ["url", "etag", "last_modified", "content_hash", "updated_at"]),
         )
-    if cache_rows:
-        con.executemany("insert or replace into http_cache values (?, ?, ?, ?, ?)", cache_rows)
+        con.execute("insert or replace into http_cache by name select * from cache_frame")
 
     version = extractor_version()
-    new_mentions = 0
-    for doc in batch.documents:
-        first_seen = con.execute(
-            "select first_seen_at from documents where document_id = ?", [doc.document_id]
-        ).fetchone()
-        con.execute("delete from mentions where document_id = ?", [doc.document_id])
-        con.execute(
-            "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    documents = {doc.document_id: doc for doc in batch.documents}  # the last version of a page wins
+    mentions: dict[str, dict] = {}
+    for doc in documents.values():
+        for st in doc.statements:
+            mid = mention_id(doc.document_id, st)
+            mentions[mid] = {
+                "mention_id": mid,
+                "document_id": doc.document_id,
+                "kind": st.kind,
+                "donors": list(st.donors),
+                "amount": st.amount,
+                "amount_low": st.amount_low,
+                "currency": st.currency,
+                "currency_assumed": st.currency_assumed,
+                "program": st.program,
+                "confidence": st.confidence,
+                "quote": st.quote,
+                "quote_start": st.start,
+                "stated_date": st.stated_date,
+                "period": st.period,
+                "notes": list(st.notes),
+                "extractor_version": version,
+            }
+    if documents:
+        doc_frame = _frame(
             [
-                doc.document_id,
-                doc.canonical_url,
-                doc.url,
-                doc.source,
-                doc.title,
-                doc.published_at,
-                doc.published_at.date() if doc.published_at else None,
-                doc.language,
-                doc.text,
-                doc.content_hash,
-                doc.fetched_at,
-                first_seen[0] if first_seen else now(),
-                version,
+                {
+                    "document_id": d.document_id,
+                    "canonical_url": d.canonical_url,
+                    "url": d.url,
+                    "source": d.source,
+                    "title": d.title,
+                    "published_at": d.published_at,
+                    "published_on": d.published_at.date() if d.published_at else None,
+                    "language": d.language,
+                    "text": d.text,
+                    "content_hash": d.content_hash,
+                    "fetched_at": d.fetched_at,
+                    "first_seen_at": stamp,
+                    "extracted_version": version,
+                }
+                for d in documents.values()
+            ],
+            [
+                "document_id",
+                "canonical_url",
+                "url",
+                "source",
+                "title",
+                "published_at",
+                "published_on",
+                "language",
+                "text",
+                "content_hash",
+                "fetched_at",
+                "first_seen_at",
+                "extracted_version",
             ],
         )
-        rows = {}
-        for s in doc.statements:
-            mid = mention_id(doc.document_id, s)
-            rows[mid] = (
-                mid,
-                doc.document_id,
-                s.kind,
-                list(s.donors),
-                s.amount,
-                s.amount_low,
-                s.currency,
-                s.currency_assumed,
-                s.program,
-                s.confidence,
-                s.quote,
-                s.start,
-                s.stated_date,
-                s.period,
-                list(s.notes),
-                version,
-            )
-        if rows:
-            con.executemany(
-                "insert into mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(rows.values()),
-            )
-        new_mentions += len(rows)
+        con.register("doc_frame", doc_frame)
+        # A page seen before keeps its first_seen_at; its mentions are replaced by the new extraction.
+        con.execute(
+            """insert or replace into documents by name
+               select n.* replace (coalesce(o.first_seen_at, n.first_seen_at::timestamptz) as first_seen_at)
+               from doc_frame n left join documents o using (document_id)"""
+        )
+        con.execute("delete from mentions where document_id in (select document_id from doc_frame)")
+    if mentions:
+        con.register("mention_frame", pd.DataFrame(list(mentions.values())))
+        con.execute(
+            """insert into mentions by name
+               select * replace (donors::varchar[] as donors, notes::varchar[] as notes,
+                                 stated_date::date as stated_date, period::varchar as period,
+                                 amount_low::double as amount_low)
+               from mention_frame"""
+        )
 
     if batch.source.kind == "csv" and batch.curated:
         # The curated file is the truth for its source: its good rows replace what it said before. A file
         # that could not be read at all (no rows) leaves the earlier rows in place: nothing is lost.
-        con.execute("delete from curated_pledges where source = ?", [batch.source.name])
+        con.execute("delete from curated_pledges where source = ?", [name])
         con.executemany(
             "insert or replace into curated_pledges values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    curated_id(batch.source.name, p),
-                    batch.source.name,
+                    curated_id(name, p),
+                    name,
                     list(p.donors),
                     p.amount,
                     p.currency,
@@ -220,4 +302,6 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
                 for p in batch.curated
             ],
         )
-    return {"documents": len(batch.documents), "mentions": new_mentions}
+    for frame in ("fetch_frame", "cache_frame", "doc_frame", "mention_frame"):
+        con.unregister(frame)
+    return {"documents": len(documents), "mentions": len(mentions)}

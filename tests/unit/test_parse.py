@@ -115,3 +115,19 @@ def test_canonicalize_url_drops_tracking_and_fragment_keeps_real_query():
     assert (
         canonicalize_url("http://A.com:80/p?b=2&utm_medium=x&a=1&fbclid=z#frag") == "http://a.com/p?a=1&b=2"
     )
+
+
+def test_date_comes_from_the_article_with_the_headline_not_a_teaser():
+    html = f"""<html><body>
+    <article class="teaser"><time datetime="2020-05-05">old story</time><p>Another story.</p></article>
+    <article><h1>Portugal joins PURL</h1><time datetime="2025-10-15">15 Oct</time>{BODY}</article>
+    </body></html>"""
+    assert parse_article(html, "https://example.pt/a").published_on.isoformat() == "2025-10-15"
+
+
+def test_meta_names_are_case_insensitive_and_empty_ones_skipped():
+    html = f"""<html><head><meta property="OG:Title" content="">
+    <meta property="og:title" content="Portugal joins PURL">
+    <meta name="Article:Published_Time" content="2025-10-15T08:00:00Z"></head><body>{BODY}</body></html>"""
+    article = parse_article(html, "https://example.pt/a")
+    assert article.title == "Portugal joins PURL" and article.published_on.isoformat() == "2025-10-15"
