@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 # Largest piece produced by one inflate step; bounds the overshoot past the cap.
 _PIECE = 64 * 1024
@@ -108,20 +108,26 @@ def _name(wbits: int) -> str:
     return "gzip" if wbits > 15 else "deflate"
 
 
-def _deflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """``deflate`` is zlib-wrapped by the spec but raw deflate in some servers: sniff the first byte."""
+def _peek(chunks: Iterable[bytes]) -> tuple[bytes, Callable[[], Iterator[bytes]]]:
+    """The first non-empty chunk, and a function replaying the whole stream from it."""
     it = iter(chunks)
     first = b""
     for first in it:
         if first:
             break
-    if not first:
-        return
 
     def again() -> Iterator[bytes]:
         yield first
         yield from it
 
+    return first, again
+
+
+def _deflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """``deflate`` is zlib-wrapped by the spec but raw deflate in some servers: sniff the first byte."""
+    first, again = _peek(chunks)
+    if not first:
+        return
     # A zlib header's first byte has 8 (deflate) in its low nibble; raw deflate usually does not.
     wbits = 15 if (first[0] & 0x0F) == 8 else -15
     yield from _inflate(again(), wbits, lenient=True)
@@ -129,18 +135,9 @@ def _deflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """gzip, or the plain body unchanged when a server labels uncompressed bytes as gzip."""
-    it = iter(chunks)
-    first = b""
-    for first in it:
-        if first:
-            break
+    first, again = _peek(chunks)
     if not first:
         return
-
-    def again() -> Iterator[bytes]:
-        yield first
-        yield from it
-
     if first[:1] != b"\x1f":  # not a gzip member: mislabelled plain body
         yield from again()
         return
