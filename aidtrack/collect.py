@@ -223,9 +223,9 @@ def collect_source(
     ]
     version = extractor_version()
     for result in fetcher.fetch_many(requests):
-        # Hand over whole pages only (a fetch with its document), so a crash never leaves a page's
-        # validators stored without its document. 304s and unchanged pages count too.
-        if sink and (len(batch.documents) >= chunk_size or len(batch.fetches) >= 4 * chunk_size):
+        # Chunks hold whole pages only (a fetch with its document), so a crash never leaves a page's
+        # validators stored without its document. Many 304s or unchanged pages make a chunk too.
+        if sink and len(batch.fetches) >= 4 * chunk_size:
             batch.hand_over(sink)
         batch.fetches.append(("article", result))
         if result.outcome != "ok" or result.text is None or result.content_hash is None:
@@ -243,6 +243,8 @@ def collect_source(
             result.body = result.text = None  # parsed (or not): only the fetch log needs this result now
         if document is not None:
             batch.documents.append(document)
+            if sink and len(batch.documents) >= chunk_size:
+                batch.hand_over(sink)
     batch.fetches.extend(discovery_fetches)
     if sink:
         batch.hand_over(sink)

@@ -21,12 +21,12 @@ def test_documents_are_handed_over_in_chunks_and_nothing_is_kept(settings, demo_
             sink=lambda b: chunks.append((len(b.documents), len(b.fetches))),
             chunk_size=2,
         )
-    assert [docs for docs, _ in chunks] == [2, 2]  # two full chunks
+    assert [docs for docs, _ in chunks] == [2, 2, 0]  # two full chunks, then the (empty) rest
     assert batch.documents == [] and batch.fetches == []  # the caller holds only counts
     counts = batch.counts()
     assert counts["documents"] == 4 and counts["fetched"] == 4 and counts["discovered"] == 4
     # Four articles, each logged once; the sitemap's fetch (and so its validators) only with the last chunk.
-    assert [fetches for _, fetches in chunks] == [2, 3]
+    assert [fetches for _, fetches in chunks] == [2, 2, 1]
 
 
 def test_without_a_sink_everything_is_returned(settings, demo_sources):
