@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from aidtrack.extract.classify import ClauseCues, clause_cues, decide_kind, period_after, split_clauses
 from aidtrack.extract.dates import stated_day
-from aidtrack.extract.donors import DonorGroup, find_donors, group_donors
+from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
 from aidtrack.extract.lexicon import Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import PURL, ProgramCues, decide_program
@@ -16,6 +16,10 @@ from aidtrack.extract.sentences import split_sentences
 from aidtrack.extract.statements import Statement
 
 _NON_KIND_CONFIDENCE = {"recap": 0.8, "aggregate": 0.8, "target": 0.8, "share": 0.8}
+
+# A donor group's mentions as (codes, start, end), and one amount's (donors, how found, members).
+_Members = tuple[tuple[tuple[str, ...], int, int], ...]
+_Assigned = tuple[tuple[str, ...], str, _Members]
 
 
 @dataclass
@@ -83,11 +87,17 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         cues = cue_cache.get(clause)
         if cues is None:
             cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
-        donors, donor_how = donors_of[i]
+        donors, donor_how, members = donors_of[i]
+        denied = _negated_before(sentence, clauses, clause, lex)
         period = period_after(sentence, money, lex)
+        each = _distributive(sentence, money, members, lex)
+        if each == "after" and period == "other":
+            period = None  # "€10m apiece" after a list of donors: each gives it, not a unit price
         kind = decide_kind(money, period, cues, bool(donors), roles.get(i), art.published)
         if kind is None or (not aid_context and kind not in ("aggregate", "target")):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
+        if roles.get(i) == "container":
+            donors = _with_partners(sentence, money, mentions, donors, lex)
         notes: list[str] = []
         currency, note = resolve_currency(money.currency, lex, donors, art.source_country)
         if currency is None:
@@ -104,30 +114,103 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
             notes.append("donor taken from earlier in the text (pronoun subject)")
-        confidence = _NON_KIND_CONFIDENCE.get(kind, 0.0)
-        if kind == "pledge":
-            confidence = _pledge_confidence(money, cues, donors, donor_how, program_how, note, sentence, lex,
-                                            len(monies) > 1)  # fmt: skip
-        if kind == "pledge" and donors:
-            art.last_pledge_donors = donors
-        out.append(
-            Statement(
-                kind=kind,
-                donors=donors,
-                amount=money.amount,
-                amount_low=money.amount_low,
-                currency=currency,
-                currency_assumed=not money.explicit,
-                program=program,
-                confidence=confidence,
-                quote=sentence,
-                start=offset,
-                stated_date=cues.day or sentence_day,
-                period=period if kind == "target" and period in ("month", "year") else None,
-                notes=tuple(notes),
+        # "A and B will each give $500m": one statement per donor (totals and goals stay whole).
+        split = each is not None and kind in ("pledge", "recap", "share")
+        if split:
+            notes.append("distributive: each donor gives the amount")
+        if denied and kind == "pledge":
+            notes.append("another clause of the sentence is negated")
+        for givers in _each_giver(members, donors) if split else [donors]:
+            confidence = _NON_KIND_CONFIDENCE.get(kind, 0.0)
+            if kind == "pledge":
+                confidence = _pledge_confidence(money, cues, givers, donor_how, program_how, note, sentence, lex,
+                                                len(monies) > 1, denied)  # fmt: skip
+            if kind == "pledge" and givers:
+                art.last_pledge_donors = givers
+            out.append(
+                Statement(
+                    kind=kind,
+                    donors=givers,
+                    amount=money.amount,
+                    amount_low=money.amount_low,
+                    currency=currency,
+                    currency_assumed=not money.explicit,
+                    program=program,
+                    confidence=confidence,
+                    quote=sentence,
+                    start=offset,
+                    stated_date=cues.day or sentence_day,
+                    period=period if kind == "target" and period in ("month", "year") else None,
+                    notes=tuple(notes),
+                )
             )
-        )
     return out
+
+
+def _distributive(sentence: str, money: Money, members: _Members, lex: Lexicon) -> str | None:
+    """ "group", "between", "after" or "count" when every member of a donor list gives ``money`` in full
+    ("Each of the Baltic states", "A and B will each give $500m", "€10m apiece", "to fund two $500m
+    packages"), else None."""
+    if not members or members[-1][2] > money.start:
+        return None
+    cues = lex.cues
+    if len(members) == 1:
+        codes, start, _ = members[0]
+        before = cues["distributive_before_group"].search(sentence[max(0, start - 30) : start])
+        return "group" if len(codes) > 1 and before else None
+    tail = sentence[money.end : money.end + 40]
+    if cues["distributive_after"].search(tail):
+        return "after"
+    if cues["distributive_between"].search(sentence, members[-1][2], money.start):
+        return "between"
+    head = sentence[max(0, money.start - 12) : money.start]
+    if cues["distributive_count_before"].search(head) and cues["distributive_plural_after"].search(tail):
+        return "count"
+    return None
+
+
+def _each_giver(members: _Members, donors: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The givers of a distributive amount: each listed mention, or each country of one named group."""
+    if len(members) == 1:
+        return [(code,) for code in donors]
+    return [tuple(sorted(codes)) for codes, _, _ in members]
+
+
+def _negated_before(
+    sentence: str, clauses: list[tuple[int, int]], clause: tuple[int, int], lex: Lexicon
+) -> bool:
+    """An earlier main clause of the sentence says nothing is given ("Slovakia refuses to fund PURL,
+    Fico said, calling the €40m ..."): the amount is doubtful. Relative and recap clauses ("which had
+    said it would not take part") don't count."""
+    negations = lex.cues["negations"]
+    if clause[0] == 0 or not negations.search(sentence, 0, clause[0]):
+        return False
+    for a, b in clauses:
+        if a >= clause[0]:
+            break
+        if not negations.search(sentence, a, b) or lex.relative_opener.match(sentence, a):
+            continue
+        if lex.cues["recap_strong"].search(sentence, a, b) or lex.cues["recap_weak"].search(sentence, a, b):
+            continue
+        return True
+    return False
+
+
+def _with_partners(
+    sentence: str, money: Money, mentions: list[DonorMention], donors: tuple[str, ...], lex: Lexicon
+) -> tuple[str, ...]:
+    """A container package's donors: the giver plus the partners named after it ("a $500m package it
+    funds with the Netherlands, Norway and the UK")."""
+    partners = {
+        code
+        for m in mentions
+        if m.start > money.end
+        and not m.giver
+        and lex.cues["joint_partner"].search(sentence, money.end, m.start)
+        for code in m.codes
+        if code not in lex.never_donors
+    }
+    return tuple(sorted(set(donors) | partners)) if partners else donors
 
 
 def _cues_for(
@@ -153,7 +236,7 @@ def _aid_context(art: _Article, index: int, sentence: str) -> bool:
 
 def _pledge_confidence(
     money: Money, cues: ClauseCues, donors: tuple[str, ...], donor_how: str, program_how: str,
-    currency_note: str | None, sentence: str, lex: Lexicon, several_amounts: bool,
+    currency_note: str | None, sentence: str, lex: Lexicon, several_amounts: bool, denied: bool = False,
 ) -> float:  # fmt: skip
     c = 0.75
     if cues.pledge_verb:
@@ -164,7 +247,7 @@ def _pledge_confidence(
         c += 0.05
     elif currency_note:
         c -= 0.05
-    if cues.hedge:
+    if cues.hedge or denied:
         c -= 0.4
     if donor_how == "anaphora":
         c -= 0.1
@@ -177,15 +260,16 @@ def _pledge_confidence(
 
 def _assign_donors(
     art: _Article, index: int, sentence: str, monies: list[Money], groups: list[DonorGroup]
-) -> list[tuple[tuple[str, ...], str]]:
-    """For each amount, (donor codes, how found): the nearest giver group before it, else after it,
-    else, for a pronoun subject ("It will also give ..."), the donor of the article's latest pledge or
-    of the previous sentence."""
-    out: list[tuple[tuple[str, ...], str]] = []
+) -> list[_Assigned]:
+    """For each amount, (donor codes, how found, members): the nearest giver group before it, else after
+    it, else, for a pronoun subject ("It will also give ..."), the donor of the article's latest pledge or
+    of the previous sentence. ``members`` are the mentions of a group before the amount, as (codes, end
+    offset), for distributive lists ("A and B will each give ..."); empty otherwise."""
+    out: list[_Assigned] = []
     if len(monies) > 1 and art.lex.cues["respectively"].search(sentence):
         lead = [g for g in groups if g.end <= monies[0].start]
         if lead and 1 < len(lead[-1].members) <= len(monies):
-            out = [(tuple(sorted(codes)), "respectively") for codes in lead[-1].members]
+            out = [(tuple(sorted(codes)), "respectively", ()) for codes in lead[-1].members]
     for i, money in enumerate(monies):
         if i < len(out):
             continue
@@ -193,21 +277,29 @@ def _assign_donors(
         hi = monies[i + 1].start if i + 1 < len(monies) else len(sentence)
         window = [g for g in groups if g.start >= lo and g.end <= money.start]
         if window:
-            out.append((window[-1].codes, "before"))
+            out.append((window[-1].codes, "before", _members(window[-1])))
             continue
         after = [g for g in groups if g.start >= money.end and g.end <= hi]
         earlier = [g for g in groups if g.end <= money.start]
         if i == 0 and after:
-            out.append((after[0].codes, "after"))
+            out.append((after[0].codes, "after", ()))
         elif earlier:
-            out.append((earlier[-1].codes, "before"))
+            out.append((earlier[-1].codes, "before", _members(earlier[-1])))
         elif after:
-            out.append((after[0].codes, "after"))
+            out.append((after[0].codes, "after", ()))
         elif index > 0 and art.lex.anaphora_re.match(sentence):
-            out.append((art.last_pledge_donors or _previous_donors(art, index), "anaphora"))
+            out.append((art.last_pledge_donors or _previous_donors(art, index), "anaphora", ()))
         else:
-            out.append(((), "none"))
-    return [(codes, how if codes else "none") for codes, how in out]
+            out.append(((), "none", ()))
+    return [(codes, how if codes else "none", members) for codes, how, members in out]
+
+
+def _members(group: DonorGroup) -> _Members:
+    """The group's mentions; a group name whose members are spelled out after it ("the Nordic-Baltic
+    Eight (Denmark, ...)") is left out, as in ``group_donors``."""
+    mentions = tuple(zip(group.members, group.starts, group.ends, strict=True))
+    singles = {codes for codes, _, _ in mentions if len(codes) == 1}
+    return tuple(m for m in mentions if len(m[0]) == 1 or sum((c,) in singles for c in m[0]) < 2)
 
 
 def _previous_donors(art: _Article, index: int) -> tuple[str, ...]:
@@ -224,8 +316,7 @@ def _previous_donors(art: _Article, index: int) -> tuple[str, ...]:
 
 
 def _umbrella_roles(
-    sentence: str, monies: list[Money], donors_of: list[tuple[tuple[str, ...], str]], cues: ProgramCues,
-    lex: Lexicon,
+    sentence: str, monies: list[Money], donors_of: list[_Assigned], cues: ProgramCues, lex: Lexicon,
 ) -> dict[int, str]:  # fmt: skip
     """Package totals followed by their parts ("AUD 95m package includes AUD 50m for PURL, ...").
 
@@ -236,7 +327,12 @@ def _umbrella_roles(
     """
     roles: dict[int, str] = {}
     for i, money in enumerate(monies):
-        if i > 0 and lex.cues["container_before"].search(sentence, monies[i - 1].end, money.start):
+        if i > 0 and (
+            lex.cues["container_before"].search(sentence, monies[i - 1].end, money.start)
+            or (lex.cues["container_to_before"].search(sentence, monies[i - 1].end, money.start)
+                and lex.cues["container_nouns"].search(sentence[money.end : money.end + 40])
+                and donors_of[i][0] == donors_of[i - 1][0])
+        ):  # fmt: skip
             roles[i] = "container"
     for i, money in enumerate(monies[:-1]):
         nxt = monies[i + 1]

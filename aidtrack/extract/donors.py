@@ -27,7 +27,9 @@ class DonorGroup:
     start: int
     end: int
     codes: tuple[str, ...]
-    members: tuple[tuple[str, ...], ...]  # one entry per mention, for "... respectively"
+    members: tuple[tuple[str, ...], ...]  # one entry per mention, for "... respectively" and "... each"
+    starts: tuple[int, ...] = ()  # where each member mention starts
+    ends: tuple[int, ...] = ()  # where each member mention ends
 
 
 def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] = ()) -> list[DonorMention]:
@@ -89,5 +91,6 @@ def group_donors(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> l
                 continue
             codes.update(m.codes)
         out.append(DonorGroup(members[0].start, members[-1].end, tuple(sorted(codes)),
-                              tuple(m.codes for m in members)))  # fmt: skip
+                              tuple(m.codes for m in members),
+                              tuple(m.start for m in members), tuple(m.end for m in members)))  # fmt: skip
     return out

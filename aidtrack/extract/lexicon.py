@@ -91,7 +91,10 @@ class Lexicon:
             "aggregate_weak", "target_strong", "period_month", "period_year", "period_other", "share_cues",
             "joint_cues", "hedges", "negations", "non_aid", "non_aid_exceptions", "generic", "aid_context",
             "purl", "purl_negations", "other_program", "program_references", "purpose_words", "future_markers",
-            "collective", "non_aid_soft", "container_before", "respectively",
+            "collective", "non_aid_soft", "container_before", "respectively", "container_nouns",
+            "container_to_before", "joint_partner",
+            "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
+            "distributive_before_group",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -179,7 +182,8 @@ class Lexicon:
         anaphora = alternation(data.get("anaphora", []))
         self._boilerplate = data.get("boilerplate_openers", [])
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
-        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?(?i:{anaphora})\b")
+        reported = "|".join(_cue_regex(e) for e in data.get("anaphora_reported", [])) or r"(?!x)x"
+        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?(?i:{anaphora}|{reported})\b")
         self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
 
     # -- dates and sentences ----------------------------------------------------------------------

@@ -10,8 +10,10 @@ from aidtrack.extract.lexicon import Lexicon
 # Amounts below this (in any currency unit) are prices, fees or subscriptions, never aid statements.
 MIN_AID_AMOUNT = 100_000.0
 
-_CONVERSION_OPENERS = re.compile(r"^\s*[(\[]\s*(?P<body>.*)$", re.S)
-_CONVERSION_CLOSERS = re.compile(r"^\s*[)\]]")
+# "€500m ($578m)", "€250m [$290m]", "€250m — about $290m — for ...": brackets or a pair of dashes.
+_CONVERSION_OPENERS = re.compile(r"^\s*(?P<open>[(\[]|\s[—–]|\s--?)\s*(?P<body>.*)$", re.S)
+_CONVERSION_CLOSERS = {"(": re.compile(r"^\s*\)"), "[": re.compile(r"^\s*\]")}
+_DASH_CLOSER = re.compile(r"^\s*(?:[—–]|--?\s|[,;.]|$)")
 _APPOSITION_END = re.compile(r"^\s*(?:[,;.)\]]|$)")
 
 
@@ -131,7 +133,8 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
     opened = _CONVERSION_OPENERS.match(gap)
     if opened:
         body = opened.group("body")
-        return _only_connectors(body, lex) and bool(_CONVERSION_CLOSERS.match(after))
+        closer = _CONVERSION_CLOSERS.get(opened.group("open"), _DASH_CLOSER)
+        return _only_connectors(body, lex) and bool(closer.match(after))
     stripped = gap.strip()
     if not stripped.startswith(","):
         return False

@@ -4,9 +4,14 @@
     uv run python tests/eval/score.py -v         # plus every miss, with what was found instead
     uv run python tests/eval/score.py --write-baseline   # record the scores in baseline.json
     uv run python tests/eval/score.py --file tests/eval/holdout.jsonl   # the later, smaller check set
+    uv run python tests/eval/score.py --file tests/eval/holdout2.jsonl  # (and holdout3.jsonl)
 
 ``sentences.jsonl`` was written before the extractor; ``holdout.jsonl`` was written after it, from
 fresh phrasings, and used only to find rules that did not generalise (not for the baseline).
+``holdout2.jsonl`` (110 items: wire copy, headlines, passives, pronoun subjects, distributive and joint
+lists, totals, hedges, denials, demands, number formats, many negatives) was labelled before the rules
+it exposed were fixed; ``holdout3.jsonl`` (25 items) was written after that round as a fresh probe and
+then fixed in turn. The gate holds a precision and recall floor on every held-out file.
 
 Pledges: a predicted pledge (confidence >= REVIEW_THRESHOLD) matches an expected one when the donor
 set and currency are equal and the amount is within 0.5%. Program accuracy is over matched pledges.
