@@ -98,18 +98,12 @@ def profile(pages, top: int = 18) -> str:
 
 def breakdown(pages) -> dict[str, float]:
     """Milliseconds per document inside ``parse_article``, by step (timing wrappers around the module's
-    own functions), plus the same pages with one ``<meta>`` index per page instead of one tree scan per
-    looked-up name: a what-if for the fix suggested in docs/benchmarks.md. Nothing in aidtrack changes:
-    the wrappers are undone before returning."""
-    import re
-
-    from bs4 import Tag
-
+    own functions). Nothing in aidtrack changes: the wrappers are undone before returning."""
     import aidtrack.parse.article as mod
 
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
-    originals = {name: getattr(mod, name) for name in ("BeautifulSoup", "_meta", "_main_text", "_canonical",
+    originals = {name: getattr(mod, name) for name in ("BeautifulSoup", "_meta_index", "_main_text", "_canonical",
                                                         "_json_ld_objects", "_parse_date")}  # fmt: skip
 
     def timed(name, fn):
@@ -138,36 +132,12 @@ def breakdown(pages) -> dict[str, float]:
         for name, fn in originals.items():
             setattr(mod, name, timed(name, fn))
         total = run()
-        out = {f"{k}_ms": v / n * 1000 for k, v in spent.items()}  # _canonical includes one _meta call
+        out = {f"{k}_ms": v / n * 1000 for k, v in spent.items()}
         out |= {f"{k}_calls_per_doc": c / n for k, c in calls.items()}
         out["parse_article_ms"] = total / n * 1000
         for name, fn in originals.items():
             setattr(mod, name, fn)
 
-        # What-if: index the page's <meta> tags once (one scan), then look names up in a dict.
-        index_of: dict[int, dict[tuple[str, str], Tag]] = {}
-
-        def indexed_meta(soup, attr, value):
-            key = id(soup)
-            index = index_of.get(key)
-            if index is None:
-                index_of.clear()
-                index = index_of[key] = {}
-                for tag in soup.find_all("meta"):
-                    for a in ("property", "name", "itemprop"):
-                        v = tag.get(a)
-                        if isinstance(v, str):
-                            index.setdefault((a, v.lower()), tag)
-            tag = index.get((attr, value.lower()))
-            if isinstance(tag, Tag):
-                return mod._clean(
-                    tag.get("content") if attr != "itemprop" else tag.get("content") or tag.get("datetime")
-                )
-            return None
-
-        assert re  # the original matches ^value$ case-insensitively: the dict lookup is equivalent
-        mod._meta = indexed_meta
-        out["parse_article_with_meta_index_ms"] = run() / n * 1000
     finally:
         for name, fn in originals.items():
             setattr(mod, name, fn)
