@@ -172,14 +172,26 @@ def run(
     raise typer.Exit(_run_pipeline(sources, warehouse, since_date, None))
 
 
+DEMO_PORT = 47219  # a fixed port keeps the sample pages' URLs, so a second demo run adds nothing
+
+
+def _demo_site():
+    from aidtrack.demo import SiteServer
+
+    try:
+        return SiteServer(port=DEMO_PORT)
+    except OSError:  # taken: any free port works, only repeated demos then see "new" pages
+        return SiteServer()
+
+
 @app.command()
 def demo(warehouse: WarehouseOpt = None) -> None:
     """Run the real pipeline against the bundled sample sites, served on a loopback port (offline)."""
-    from aidtrack.demo import SiteServer, demo_sources_yaml
+    from aidtrack.demo import demo_sources_yaml
 
     started = time.monotonic()
     settings = load_settings(warehouse=warehouse)
-    with SiteServer() as server, tempfile.TemporaryDirectory(prefix="aidtrack-demo-") as tmp:
+    with _demo_site() as server, tempfile.TemporaryDirectory(prefix="aidtrack-demo-") as tmp:
         sources_file = Path(tmp) / "demo-sources.yaml"
         sources_file.write_text(demo_sources_yaml(server.base_url), encoding="utf-8")
         console.print(f"serving the sample sites at {server.base_url}; warehouse: {settings.warehouse}")

@@ -110,6 +110,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             amount, sign = money.converted_to
             notes.append(f"stated conversion: {sign} {amount:,.0f}")
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
+        if program_how == "default" and kind in ("aggregate", "target") and art.has_purl:
+            # A running total or a goal with no programme of its own, in an article about PURL, is
+            # about PURL ("contributions have reached $2bn so far"). Pledges keep the stricter rule.
+            program, program_how = PURL, "article"
         if program_how == "article":
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":

@@ -191,3 +191,22 @@ def test_progress_is_announced_per_source(two_runs):
     done = [details["name"] for event, details in events if event == "source-done"]
     assert len(done) == len(set(done)) == 6  # each source once
     assert events[-1][0] == "ledger-started"
+
+
+def test_official_running_totals_sit_beside_the_ledger(two_runs):
+    settings, _, _ = two_runs
+    with read_only(settings) as con:
+        rows = con.execute(
+            "select reported_on, reported_amount, our_n_pledges from reconciliation where program = 'PURL' "
+            "order by reported_on, reported_amount"
+        ).fetchall()
+    # "more than $1 billion" after the Nordic package; "about $2 billion so far" in September (a sentence
+    # that does not name PURL, in an article that does); with the NB8 package "the first four packages,
+    # worth over $2 billion" and "almost $3 billion" in all.
+    assert [(on.isoformat(), amount) for on, amount, _ in rows] == [
+        ("2025-08-05", 1e9),
+        ("2025-09-08", 2e9),
+        ("2025-11-13", 2e9),
+        ("2025-11-13", 3e9),
+    ]
+    assert [n for *_, n in rows] == [2, 5, 9, 9]
