@@ -32,7 +32,10 @@ class RunSummary:
 
     @property
     def status(self) -> str:
-        if self.per_source and len(self.failed) == len(self.per_source):
+        ran = [
+            name for name, counts in self.per_source.items() if "discovered" in counts
+        ]  # not only credited
+        if ran and all(name in self.failed for name in ran):
             return "failed"
         return "partial" if self.failed else "completed"
 
