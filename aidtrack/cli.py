@@ -135,6 +135,9 @@ def _run_pipeline(
         result = exc
     if isinstance(result, BaseException):
         raise _fail(f"pipeline run failed: {result}")
+    if state.name == "Skipped":
+        console.print(f"[yellow]skipped[/yellow]: {state.message}")
+        return 0
     summary = result.as_dict()
     _print_summary(summary)
     with read_only(settings) as con:

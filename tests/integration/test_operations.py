@@ -259,3 +259,23 @@ def test_a_failing_data_check_fails_the_run_once_without_retries(prefect_harness
         )
     ledger_builds = [t for t in task_runs if t.name.startswith("build-ledger")]
     assert len(ledger_builds) == 1 and ledger_builds[0].run_count == 1  # no pointless retries
+
+
+def test_a_run_that_waits_too_long_for_another_is_skipped(
+    prefect_harness, demo_sources, tmp_path, monkeypatch
+):
+    warehouse = tmp_path / "aid.duckdb"
+    settings = load_settings(warehouse=warehouse)
+    holder = subprocess.Popen(  # another run, as far as the lock can tell, for five seconds
+        [sys.executable, "-c", "import sys, time\nfrom filelock import FileLock\n"
+         f"lock = FileLock({str(settings.run_lock_path)!r}); lock.acquire()\nprint('held', flush=True)\n"
+         "time.sleep(5)"],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    monkeypatch.setenv("AIDTRACK_RUN_WAIT_SECONDS", "0.5")
+    result = CliRunner().invoke(app, ["run", "--sources", str(demo_sources), "--warehouse", str(warehouse)])
+    holder.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "another pipeline run was still using" in result.output
+    assert not warehouse.exists()  # it never got as far as opening the warehouse
