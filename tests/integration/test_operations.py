@@ -279,3 +279,18 @@ def test_a_run_that_waits_too_long_for_another_is_skipped(
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and "another pipeline run was still using" in result.output
     assert not warehouse.exists()  # it never got as far as opening the warehouse
+
+
+def test_exit_status_is_non_zero_only_when_every_source_failed(prefect_harness, demo_site, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - name: vanished-feed\n    kind: rss\n    url: {demo_site.base_url}/gone/feed.xml\n"
+        f"  - name: broken-listing\n    kind: listing\n    url: {demo_site.base_url}/gone/\n    links: a\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["run", "--sources", str(sources), "--warehouse", str(tmp_path / "a.duckdb")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "every source failed" in result.output and "vanished-feed" in result.output
