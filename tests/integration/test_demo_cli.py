@@ -1,41 +1,48 @@
-"""`aidtrack demo`: the offline first experience, through the real command."""
+"""`aidtrack demo`: the offline first experience, through the real command (its own process, talking
+to the session's Prefect test server)."""
 
 from __future__ import annotations
 
-import pytest
-from typer.testing import CliRunner
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from aidtrack.cli import app
+import pytest
+
 from aidtrack.settings import load_settings
 from aidtrack.warehouse import read_only
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def demo(api_url: str, warehouse: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIDTRACK_")} | {
+        "PREFECT_API_URL": api_url
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "aidtrack.cli", "demo", "--warehouse", str(warehouse)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
 
 
 def test_demo_prints_the_report_writes_png_and_html_and_is_idempotent(prefect_harness, tmp_path):
     warehouse = tmp_path / "aid.duckdb"
-    first = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
-    assert first.exit_code == 0, first.output
-    for expected in (
-        "PURL: monthly contributions vs target",
-        "2025-08",
-        "$2.18bn",
-        "top donors",
-        "running totals reported by officials",
-        "no source failed",
-    ):
-        assert expected in first.output, expected
+    first = demo(prefect_harness, warehouse)
+    assert first.returncode == 0, first.stdout + first.stderr
+    for expected in ("PURL: monthly contributions vs target", "2025-08", "$2.18bn", "top donors",
+                     "running totals reported by officials", "no source failed"):  # fmt: skip
+        assert expected in first.stdout, expected
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<table" in (tmp_path / "report.html").read_text()
 
     def counts():
         with read_only(load_settings(warehouse=warehouse)) as con:
-            return [
-                con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in ("documents", "mentions", "pledges")
-            ]
+            tables = ("documents", "mentions", "pledges")
+            return [con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables]
 
     before = counts()
-    second = CliRunner().invoke(app, ["demo", "--warehouse", str(warehouse)])
-    assert second.exit_code == 0, second.output
-    assert counts() == before and "0 new in this run" in second.output
+    second = demo(prefect_harness, warehouse)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert counts() == before and "0 new in this run" in second.stdout

@@ -261,23 +261,22 @@ def test_a_failing_data_check_fails_the_run_once_without_retries(prefect_harness
     assert len(ledger_builds) == 1 and ledger_builds[0].run_count == 1  # no pointless retries
 
 
-def test_a_run_that_waits_too_long_for_another_is_skipped(
-    prefect_harness, demo_sources, tmp_path, monkeypatch
-):
+def test_a_run_that_waits_too_long_for_another_is_skipped(prefect_harness, demo_sources, tmp_path):
     warehouse = tmp_path / "aid.duckdb"
     settings = load_settings(warehouse=warehouse)
-    holder = subprocess.Popen(  # another run, as far as the lock can tell, for five seconds
+    holder = subprocess.Popen(  # another run, as far as the lock can tell, until this test ends
         [sys.executable, "-c", "import sys, time\nfrom filelock import FileLock\n"
          f"lock = FileLock({str(settings.run_lock_path)!r}); lock.acquire()\nprint('held', flush=True)\n"
-         "time.sleep(5)"],
+         "time.sleep(120)"],
         stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
     assert holder.stdout.readline().strip() == "held"
-    monkeypatch.setenv("AIDTRACK_RUN_WAIT_SECONDS", "0.5")
-    result = CliRunner().invoke(app, ["run", "--sources", str(demo_sources), "--warehouse", str(warehouse)])
+    run = start_run(prefect_harness, demo_sources, warehouse, AIDTRACK_RUN_WAIT_SECONDS="0.5")
+    out, err = run.communicate(timeout=300)
+    holder.kill()
     holder.wait(timeout=30)
-    assert result.exit_code == 0, result.output
-    assert "skipped" in result.output and "another pipeline run was still using" in result.output
+    assert run.returncode == 0, (out, err)
+    assert "skipped" in out and "another pipeline run was still using" in out
     assert not warehouse.exists()  # it never got as far as opening the warehouse
 
 
@@ -289,8 +288,7 @@ def test_exit_status_is_non_zero_only_when_every_source_failed(prefect_harness, 
         f"  - name: broken-listing\n    kind: listing\n    url: {demo_site.base_url}/gone/\n    links: a\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        app, ["run", "--sources", str(sources), "--warehouse", str(tmp_path / "a.duckdb")]
-    )
-    assert result.exit_code == 2, result.output
-    assert "every source failed" in result.output and "vanished-feed" in result.output
+    run = start_run(prefect_harness, sources, tmp_path / "a.duckdb")
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 2, (out, err)
+    assert "every source failed" in err and "vanished-feed" in out + err
