@@ -92,10 +92,6 @@ class SourceBatch:
     discovered: int = 0
     flushed: Counter = field(default_factory=Counter)  # counts of the chunks already handed to the sink
 
-    @property
-    def failed(self) -> bool:
-        return self.error is not None
-
     def _in_hand(self) -> Counter:
         articles = [r for purpose, r in self.fetches if purpose == "article"]
         return Counter(

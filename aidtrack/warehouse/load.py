@@ -90,7 +90,21 @@ _FETCH_COLUMNS = [
 ]
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _unfetched(
+    run_id: str,
+    source: str,
+    url: str,
+    final_url: str | None,
+    purpose: str,
+    outcome: str,
+    error: str,
+    at: datetime,
+) -> tuple:
+    """A fetch-log row for a failure with no HTTP response of its own (unparsable page, failed source)."""
+    return (run_id, source, url, final_url, purpose, outcome, None, 0, None, None, None, error, 0, at, 0.0)
+
+
+def _frame(rows: list[dict] | list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype(object).where(lambda f: f.notna(), None)
 
 
@@ -101,86 +115,19 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
     milliseconds, so the writer lock is held briefly.
     """
     name = batch.source.name
-    fetches = [
-        dict(
-            zip(
-                _FETCH_COLUMNS,
-                (
-                    run_id,
-                    name,
-                    r.url,
-                    r.final_url,
-                    purpose,
-                    r.outcome,
-                    r.status,
-                    r.n_bytes,
-                    r.etag,
-                    r.last_modified,
-                    r.content_hash,
-                    r.error,
-                    r.attempts,
-                    r.fetched_at,
-                    r.elapsed_s,
-                ),
-                strict=True,
-            )
-        )
-        for purpose, r in batch.fetches
-    ]
     stamp = now()
+    fetches = [
+        (run_id, name, r.url, r.final_url, purpose, r.outcome, r.status, r.n_bytes, r.etag, r.last_modified,
+         r.content_hash, r.error, r.attempts, r.fetched_at, r.elapsed_s)
+        for purpose, r in batch.fetches
+    ]  # fmt: skip
     fetches += [
-        dict(
-            zip(
-                _FETCH_COLUMNS,
-                (
-                    run_id,
-                    name,
-                    url,
-                    url,
-                    "parse",
-                    "unparsable",
-                    None,
-                    0,
-                    None,
-                    None,
-                    None,
-                    problem,
-                    0,
-                    stamp,
-                    0.0,
-                ),
-                strict=True,
-            )
-        )
+        _unfetched(run_id, name, url, url, "parse", "unparsable", problem, stamp)
         for url, problem in batch.problems
     ]
     if batch.error and not batch.error_recorded:
         where = batch.source.url or str(batch.source.path)
-        fetches.append(
-            dict(
-                zip(
-                    _FETCH_COLUMNS,
-                    (
-                        run_id,
-                        name,
-                        where,
-                        None,
-                        "source",
-                        "failed",
-                        None,
-                        0,
-                        None,
-                        None,
-                        None,
-                        batch.error,
-                        0,
-                        stamp,
-                        0.0,
-                    ),
-                    strict=True,
-                )
-            )
-        )
+        fetches.append(_unfetched(run_id, name, where, None, "source", "failed", batch.error, stamp))
     if fetches:
         con.register("fetch_frame", _frame(fetches, _FETCH_COLUMNS))
         con.execute("insert into fetches by name select * from fetch_frame")
