@@ -6,7 +6,15 @@ import datetime
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from aidtrack.extract.classify import ClauseCues, clause_cues, decide_kind, period_after, split_clauses
+from aidtrack.extract.classify import (
+    ClauseCues,
+    clause_cues,
+    covers_subset,
+    decide_kind,
+    package_owners,
+    period_after,
+    split_clauses,
+)
 from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
 from aidtrack.extract.lexicon import Lexicon
@@ -99,6 +107,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
         notes: list[str] = []
+        if kind == "aggregate" and not donors and not (cues.collective or cues.subset_whole):
+            # "The German packages so far total $1bn": Germany's own total, not the programme's.
+            owners = package_owners(sentence[clause[0] : money.start], lex)
+            if owners:
+                donors = owners
+                notes.append("total over the packages of named donors")
+        elif kind == "recap" and covers_subset(cues):
+            notes.append("total over some of the packages, not the programme's running total")
         currency, note = resolve_currency(money.currency, lex, donors, art.source_country)
         if currency is None:
             continue  # "2 billion kroner" with no way to tell which krone

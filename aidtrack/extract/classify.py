@@ -2,16 +2,24 @@
 
 Cues are read from the clause that holds the amount, so "Germany will give another €150m, having
 previously contributed $500m" yields one pledge and one recap.
+
+A running total ("aggregate") with no donor is the programme's running total and is set beside the
+ledger's programme cumulative, so it must speak of the whole programme. A total over some of its packages
+("the first four packages, worth over $2bn", "the two packages financed by ...") restates those pledges:
+it is a recap. A total over one donor's packages ("the German packages so far total $1bn") is that
+donor's own total. The cue lists are in the lexicon (``subset_*``, ``owner_*``).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aidtrack.extract.dates import stated_day, stated_month
-from aidtrack.extract.lexicon import Lexicon
+from aidtrack.extract.lexicon import CueSet, Lexicon, alternation
 from aidtrack.extract.money import MIN_AID_AMOUNT, Money
 
 # A stated day this many days before publication makes the amount a recap.
@@ -46,6 +54,10 @@ class ClauseCues:
     recap_strong: bool
     recap_weak: bool
     share: bool
+    subset_selection: bool
+    subset_count: bool
+    subset_whole_so_far: bool
+    subset_whole: bool
     generic: bool
     non_aid: bool
     negation: bool
@@ -60,9 +72,53 @@ def _fires(cue: str, text: str, lex: Lexicon, unless: Sequence[tuple[int, int]] 
     return lex.cues[cue].fires(text, unless)
 
 
+_SUBSET_KEYS = ("subset_selections", "subset_counts", "subset_whole_so_far", "subset_whole")
+
+
+@functools.lru_cache(maxsize=8)
+def _subset_cues(lex: Lexicon) -> dict[str, CueSet]:
+    """The subset cue lists, compiled once per lexicon (a lexicon without them never finds a subset)."""
+    cues = lex.data.get("cues", lex.data)
+    return {key: CueSet(cues.get(key, [])) for key in _SUBSET_KEYS}
+
+
+@functools.lru_cache(maxsize=8)
+def _owners(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]] | None:
+    """A donor's name, adjective or group right before a package noun ("the Dutch-funded packages"), and
+    the codes of each owner word."""
+    cues = lex.data.get("cues", lex.data)
+    nouns = cues.get("owner_nouns", [])
+    owners = {
+        word: form.codes
+        for word, form in lex.donor_forms.items()
+        if form.form in ("name", "adjective", "group") and not set(form.codes) & lex.never_donors
+    }
+    owners.update({word: tuple(sorted(codes)) for word, codes in cues.get("owner_groups", {}).items()})
+    if not nouns or not owners:
+        return None
+    suffixes = alternation(cues.get("owner_suffixes", [])) or r"(?!x)x"
+    pattern = re.compile(
+        rf"(?<![\w-])(?P<owner>{alternation(list(owners))})(?:{suffixes})?(?:'s|’s)?\s+(?:PURL\s+)?"
+        rf"(?i:{alternation(nouns)})\b"
+    )
+    return pattern, owners
+
+
+def package_owners(text: str, lex: Lexicon) -> tuple[str, ...]:
+    """Donors named as the owners of the packages in ``text`` ("the German packages" -> DEU). Read it
+    from the text before the amount: in "allies have funded $4bn, including the German packages" the
+    total is not Germany's."""
+    compiled = _owners(lex)
+    if compiled is None:
+        return ()
+    pattern, owners = compiled
+    return tuple(sorted({code for m in pattern.finditer(text) for code in owners[m.group("owner")]}))
+
+
 def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
     share_spans = lex.cues["share_cues"].spans(text)
     exceptions = lex.cues["non_aid_exceptions"].spans(text)
+    subset = _subset_cues(lex)
     return ClauseCues(
         target=_fires("target_strong", text, lex),
         aggregate_strong=_fires("aggregate_strong", text, lex, share_spans),
@@ -71,6 +127,10 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         recap_strong=_fires("recap_strong", text, lex),
         recap_weak=_fires("recap_weak", text, lex),
         share=bool(share_spans),
+        subset_selection=subset["subset_selections"].fires(text),
+        subset_count=subset["subset_counts"].fires(text),
+        subset_whole_so_far=subset["subset_whole_so_far"].fires(text),
+        subset_whole=subset["subset_whole"].fires(text),
         generic=_fires("generic", text, lex),
         non_aid=_fires("non_aid", text, lex, exceptions)
         or (_fires("non_aid_soft", text, lex, exceptions) and not lex.cues["purl"].search(text)),
@@ -108,6 +168,20 @@ def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
     return False
 
 
+def covers_subset(cues: ClauseCues) -> bool:
+    """The running total in this clause is over some of the programme's packages, not all of it: a
+    selection ("the first four packages"), or a count ("the two packages financed by ...") that does not
+    say it counts everything so far. Naming the whole ("all allies", "the total") overrules both."""
+    if cues.subset_whole:
+        return False
+    return cues.subset_selection or (cues.subset_count and not cues.subset_whole_so_far)
+
+
+def _running_total(cues: ClauseCues) -> str:
+    """ "aggregate" for a running total, "recap" when it only restates some of the packages."""
+    return "recap" if covers_subset(cues) else "aggregate"
+
+
 def decide_kind(
     money: Money, period: str | None, cues: ClauseCues, has_donors: bool, umbrella_role: str | None,
     published: datetime.date | None,
@@ -118,7 +192,7 @@ def decide_kind(
     if cues.target:
         return "target"
     if cues.aggregate_strong:
-        return "aggregate"
+        return _running_total(cues)
     if period in ("month", "year"):
         return "target"
     if cues.recap_strong or is_past(cues, published):
@@ -129,12 +203,12 @@ def decide_kind(
         return "share"
     if not has_donors:
         if cues.aggregate_weak or cues.collective:
-            return "aggregate"
+            return _running_total(cues)
         if cues.recap_weak:
             return "recap"
         return None
     if cues.aggregate_weak and not cues.pledge_verb:
-        return "aggregate"
+        return _running_total(cues)
     if cues.recap_weak:
         return "recap"
     return "pledge"

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import shutil
 
 import pytest
+import yaml
 
 from aidtrack.extract import REVIEW_THRESHOLD, extract
+from aidtrack.extract.article import extract_statements
+from aidtrack.extract.lexicon import LEXICON_DIR, load_lexicon, read_lexicon
 
 
 def _kinds(text: str, **kw) -> list[str]:
@@ -93,3 +97,75 @@ def test_confident_pledge_passes_review() -> None:
 def test_same_pledge_twice_in_an_article_is_kept_once() -> None:
     text = "Portugal will give €50m to PURL. Defence Minister Nuno Melo said Portugal will give €50m to PURL."
     assert len(extract(text).pledges) == 1
+
+
+# Issue 13: only a total over the whole programme is its running total; a total over some of its packages
+# restates those pledges (a recap) and a total over one donor's packages is that donor's own total.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # selections never mean the whole programme, even "so far"
+        ("The first two PURL packages, worth $1 billion in total, were delivered by October.", "recap"),
+        ("NATO said the initial three packages so far add up to about $1.6 billion.", "recap"),
+        ("Two of the PURL packages, together worth $800 million, carried Patriot missiles.", "recap"),
+        ("The most recent two tranches for Ukraine came to $700 million combined, officials said.", "recap"),
+        # a count with no sign that it is everything up to now
+        ("The three packages funded by the Nordic countries totalled $1.5 billion.", "recap"),
+        ("Both tranches of US weapons for Ukraine were together worth $950 million.", "recap"),
+        # the whole programme
+        ("Allies have so far put $3.2 billion into PURL, Rutte told reporters.", "aggregate"),
+        ("Seven packages worth a combined $3.5 billion have been funded through PURL to date.", "aggregate"),
+        ("Counting the latest two packages, the total through PURL is now $4 billion.", "aggregate"),
+        ("All partners together have contributed $2.8 billion to PURL.", "aggregate"),
+        ("Allies have committed $2 billion so far, enough for the first four packages.", "aggregate"),
+        ("Contributions to PURL as a whole stand at $4.1 billion, the alliance said.", "aggregate"),
+    ],
+)  # fmt: skip
+def test_a_total_over_some_packages_is_not_the_programme_running_total(text: str, kind: str) -> None:
+    assert _kinds(text) == [kind]
+
+
+def test_a_subset_total_says_why_it_is_a_recap() -> None:
+    [r] = extract(
+        "The first four packages under PURL, worth $2.1 billion in total, covered air defence."
+    ).recaps
+    assert r.donors == () and r.amount == 2.1e9
+    assert any("some of the packages" in note for note in r.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "donors"),
+    [
+        ("Germany's contributions to PURL have so far totalled $1.3 billion.", ("DEU",)),
+        ("The German PURL packages so far total $1.3 billion.", ("DEU",)),
+        ("Norwegian-funded packages have so far reached $600 million.", ("NOR",)),
+        ("The Nordic packages under PURL have so far come to $1 billion.", ("DNK", "FIN", "ISL", "NOR", "SWE")),
+        # a group name is not an owner when it is a place ("US weapons packages") or the recipient
+        ("Allies have funded ten US weapons packages worth $4 billion in total.", ()),
+        ("Ukrainian packages so far total $2 billion under PURL.", ()),
+        # the packages are named after the total, or the subject is all allies: the programme's total
+        ("Allies have funded $4 billion in total, including the German packages.", ()),
+        ("Allies' contributions, including the German packages, total $4 billion.", ()),
+    ],
+)  # fmt: skip
+def test_a_total_over_one_donors_packages_is_that_donors_own_total(
+    text: str, donors: tuple[str, ...]
+) -> None:
+    [a] = extract(text).aggregates
+    assert a.donors == donors
+
+
+def test_the_subset_rule_lives_in_the_lexicon(tmp_path) -> None:
+    """Without the subset cue lists a lexicon reads "the first four packages ... in total" as before: the
+    rule is data, so another language gets it by adding the same keys."""
+    text = "The first four packages, worth $2 billion in total, covered air defence."
+    folder = tmp_path / "en"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    cues = yaml.safe_load((folder / "cues.yaml").read_text(encoding="utf-8"))
+    for key in ("subset_selections", "subset_counts", "subset_whole_so_far", "subset_whole"):
+        assert key in cues, key
+        del cues[key]
+    (folder / "cues.yaml").write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
+    bare = read_lexicon(folder)
+    assert [s.kind for s in extract_statements(text, bare, None, None)] == ["aggregate"]
+    assert [s.kind for s in extract_statements(text, load_lexicon("en"), None, None)] == ["recap"]

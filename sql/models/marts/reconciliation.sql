@@ -10,6 +10,15 @@
 -- Python report uses); failing that, at the rate the ledger stored for the latest pledge in that currency
 -- on or before the report date; reported_usd is null when neither exists (the Python report fills it).
 --
+-- One statement, many reports: an official's total is repeated by wires and outlets for days. Reports of
+-- the same program and donors whose amounts agree within 5% (outlets round "almost $3 billion" to "$2.9bn",
+-- or convert it) and whose dates are at most 5 days apart are one statement, shown once with its
+-- citations: n_sources (distinct URLs), urls ordered by authority, mention_ids. Its wording, url and tier
+-- are those of its most authoritative report (source tier official > wire > outlet > aggregator, as
+-- the ledger ranks citations, then the earliest); its date is the earliest report's. Reports are compared
+-- with that anchor, never with each other, so a run of reports cannot chain $3.0bn to $3.3bn, and a later,
+-- larger total stays a statement of its own.
+--
 -- A donor's own running total ("the Netherlands has contributed €750m in total") is set against that
 -- donor's part of each counted pledge: all of a single-donor pledge; of a joint package, the donor's
 -- stated share when a share citation gives it, else an equal split of what the stated shares leave (as
@@ -26,6 +35,16 @@ source_documents as (
     select * from documents
 ),
 
+-- Unknown sources rank as outlets, as in the ledger.
+source_tiers as (
+    select
+        name as source,
+        tier,
+        case tier when 'official' then 0 when 'wire' then 1 when 'outlet' then 2 when 'aggregator' then 3 else 2 end
+            as tier_rank
+    from sources
+),
+
 reported as (
     select
         a.mention_id,
@@ -38,9 +57,12 @@ reported as (
         a.quote,
         d.url,
         d.source,
-        d.title
+        d.title,
+        coalesce(t.tier, 'outlet') as tier,
+        coalesce(t.tier_rank, 2) as tier_rank
     from aggregates as a
     inner join source_documents as d using (document_id)
+    left join source_tiers as t using (source)
 ),
 
 ledger_rates as (
@@ -49,13 +71,16 @@ ledger_rates as (
     group by currency, fx_date
 ),
 
+-- authority ranks the reports, 1 = the one that speaks best for its statement: highest tier, then the
+-- earliest, then the extractor's confidence (the mention id keeps it deterministic).
 reported_usd as (
     select
         r.*,
         case
             when r.currency = 'USD' then r.reported_amount
             else r.reported_amount * coalesce(fx.usd_per_unit, l.fx_rate_usd)
-        end as reported_usd
+        end as reported_usd,
+        row_number() over (order by r.tier_rank, r.reported_on, r.confidence desc, r.mention_id) as authority
     from reported as r
     left join fx_usd_rates as fx
         on fx.currency = r.currency
@@ -63,6 +88,109 @@ reported_usd as (
     asof left join ledger_rates as l
         on l.currency = r.currency
         and l.fx_date <= r.reported_on
+),
+
+-- 5%: outlets round and convert an official's figure, while a real new total adds at least one package
+-- (hundreds of millions on a few billion). 5 days: the write-ups of one statement come within days; the
+-- same figure said again weeks later is a new data point.
+dedup_rules as (
+    select
+        0.05 as amount_tolerance,
+        5 as window_days
+),
+
+-- Every pair of reports that could be one statement (a report is paired with itself too). Amounts are
+-- compared in USD; without a rate, as stated numbers in the same currency.
+same_statement as (
+    select
+        a.mention_id,
+        a.authority,
+        b.mention_id as other_id,
+        b.authority as other_authority
+    from reported_usd as a
+    inner join reported_usd as b
+        on b.program = a.program
+        and list_sort(b.donors) = list_sort(a.donors)
+    cross join dedup_rules as k
+    where abs(date_diff('day', a.reported_on, b.reported_on)) <= k.window_days
+        and case
+            when a.reported_usd is not null and b.reported_usd is not null
+                then abs(a.reported_usd - b.reported_usd)
+                    <= k.amount_tolerance * greatest(abs(a.reported_usd), abs(b.reported_usd))
+            else a.currency = b.currency
+                and abs(a.reported_amount - b.reported_amount)
+                    <= k.amount_tolerance * greatest(abs(a.reported_amount), abs(b.reported_amount))
+        end
+),
+
+-- Anchors: reports that no more authoritative report restates.
+anchors as (
+    select mention_id, authority
+    from same_statement
+    group by mention_id, authority
+    having min(other_authority) = authority
+),
+
+-- Each report joins the most authoritative anchor that restates it (an anchor joins itself). A report
+-- whose better matches all restate a third, better one matches no anchor and stands alone.
+anchor_matches as (
+    select
+        s.mention_id,
+        s.other_id as anchor_id,
+        s.other_authority as anchor_authority
+    from same_statement as s
+    inner join anchors as a on a.mention_id = s.other_id
+),
+
+report_anchor as (
+    select
+        r.mention_id,
+        coalesce(arg_min(m.anchor_id, m.anchor_authority), r.mention_id) as anchor_id
+    from reported_usd as r
+    left join anchor_matches as m using (mention_id)
+    group by r.mention_id
+),
+
+-- A URL that carries the statement twice (headline and body) is one source.
+report_urls as (
+    select
+        a.anchor_id,
+        r.url,
+        min(r.authority) as authority
+    from report_anchor as a
+    inner join reported_usd as r using (mention_id)
+    group by a.anchor_id, r.url
+),
+
+citations as (
+    select
+        anchor_id,
+        count(*) as n_sources,
+        list(url order by authority) as urls
+    from report_urls
+    group by anchor_id
+),
+
+statement_reports as (
+    select
+        a.anchor_id,
+        min(r.reported_on) as first_reported_on,
+        list(r.mention_id order by r.authority) as mention_ids
+    from report_anchor as a
+    inner join reported_usd as r using (mention_id)
+    group by a.anchor_id
+),
+
+-- One row per statement: the anchor's wording, the earliest report's date, the citations.
+statements as (
+    select
+        r.* replace (s.first_reported_on as reported_on),
+        c.n_sources,
+        c.urls,
+        s.mention_ids
+    from reported_usd as r
+    inner join statement_reports as s on s.anchor_id = r.mention_id
+    inner join citations as c on c.anchor_id = r.mention_id
 ),
 
 -- Stated shares of joint packages, in USD at the package's own rate date.
@@ -125,7 +253,7 @@ matched_parts as (
         p.status,
         p.announced_on,
         p.amount_usd as part_usd
-    from reported as r
+    from statements as r
     inner join pledges as p
         on p.program = r.program
         and p.announced_on <= r.reported_on
@@ -137,7 +265,7 @@ matched_parts as (
         any_value(d.status),
         any_value(d.announced_on),
         sum(d.part_usd)
-    from reported as r
+    from statements as r
     inner join donor_parts as d
         on d.program = r.program
         and d.announced_on <= r.reported_on
@@ -160,7 +288,7 @@ ours as (
         ) as our_pledge_fractions,
         coalesce(sum(m.part_usd) filter (where m.status = 'review'), 0) as our_review_usd,
         count(m.pledge_id) filter (where m.status = 'review') as our_n_review
-    from reported as r
+    from statements as r
     left join matched_parts as m using (mention_id)
     left join pledges as p using (pledge_id)
     group by r.mention_id
@@ -175,7 +303,7 @@ texts as (
         case when o.our_usd is null then 'n/a' else (case when o.our_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd) / 1e9) when abs(o.our_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd) / 1e6) else printf('%.0f', abs(o.our_usd)) end) end as our_text,
         case when o.our_usd - r.reported_usd is null then 'n/a' else (case when o.our_usd - r.reported_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd - r.reported_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd - r.reported_usd) / 1e9) when abs(o.our_usd - r.reported_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd - r.reported_usd) / 1e6) else printf('%.0f', abs(o.our_usd - r.reported_usd)) end) end as difference_text,
         case when o.our_review_usd is null then 'n/a' else (case when o.our_review_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_review_usd) >= 1e9 then printf('%.2fbn', abs(o.our_review_usd) / 1e9) when abs(o.our_review_usd) >= 1e6 then printf('%.1fm', abs(o.our_review_usd) / 1e6) else printf('%.0f', abs(o.our_review_usd)) end) end as review_text
-    from reported_usd as r
+    from statements as r
     inner join ours as o using (mention_id)
 ),
 
@@ -202,6 +330,10 @@ final as (
         r.title,
         o.our_pledge_fractions,
         r.source as reported_by,
+        r.tier,
+        r.n_sources,
+        r.urls,
+        r.mention_ids,
         concat(
             coalesce(r.source, 'a source'), ' said ', t.reported_text,
             case when r.currency <> 'USD' and r.reported_usd is not null
@@ -209,6 +341,7 @@ final as (
             ' for ', r.program,
             case when len(r.donors) = 0 then ' (all donors)' else ' (' || array_to_string(r.donors, ', ') || ')' end,
             ' on ', strftime(r.reported_on, '%Y-%m-%d'),
+            case when r.n_sources > 1 then ' (reported by ' || r.n_sources || ' sources)' else '' end,
             '; our ledger has ', t.our_text, ' from ', o.our_n_pledges, ' counted pledge',
             case when o.our_n_pledges = 1 then '' else 's' end,
             case
@@ -223,7 +356,7 @@ final as (
                     || ' review'
                 else '' end
         ) as summary
-    from reported_usd as r
+    from statements as r
     inner join ours as o using (mention_id)
     inner join texts as t using (mention_id)
 )
