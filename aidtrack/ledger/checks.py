@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from aidtrack.errors import AidtrackError
 from aidtrack.ledger.fx import known_currencies
 from aidtrack.warehouse.paths import sql_dir
 
@@ -39,7 +40,7 @@ class CheckFailure:
         return f"{self.name}: {self.n_rows} {noun} — {shown}{more}"
 
 
-class DataCheckError(RuntimeError):
+class DataCheckError(AidtrackError, RuntimeError):
     """One or more data checks found offending rows; the ledger was not written."""
 
     def __init__(self, failures: list[CheckFailure]) -> None:

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
+from aidtrack.errors import AidtrackError
+
 # How far back we look for a published rate before giving up (long holiday stretches are < 5 days).
 _MAX_LOOKBACK_DAYS = 10
 _rates_file: Path | None = None
 
 
-class UnknownCurrencyError(ValueError):
+class UnknownCurrencyError(AidtrackError, ValueError):
     """The ECB publishes no rate for this currency code."""
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import httpx
 
+from aidtrack.errors import AidtrackError
 from aidtrack.ledger.fx import load_converter
 from aidtrack.settings import Settings
 
 
-class RatesRefreshError(RuntimeError):
+class RatesRefreshError(AidtrackError, RuntimeError):
     """The ECB file could not be downloaded or is not a usable rates history."""
 
 

@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from aidtrack.errors import AidtrackError
 from aidtrack.ledger.build import AMOUNT_TOLERANCE, DATE_WINDOW_DAYS, Citation, LedgerPledge
 
 ACTIONS = ("confirm", "reject", "edit", "add")
 PROGRAMS = ("PURL", "bilateral", "other")
 
 
-class OverrideError(ValueError):
+class OverrideError(AidtrackError, ValueError):
     """A decision cannot be recorded as asked (unknown pledge, bad value, ...)."""
 
 

@@ -13,10 +13,12 @@ import duckdb
 from rich.markup import escape
 from rich.table import Table
 
+from aidtrack.errors import AidtrackError
+
 FORMATS = ("table", "csv", "json")
 
 
-class QueryError(RuntimeError):
+class QueryError(AidtrackError, RuntimeError):
     """The query could not run; the message says why in one line."""
 
 

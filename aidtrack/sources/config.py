@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
+from aidtrack.errors import AidtrackError
+
 KINDS = ("rss", "sitemap", "listing", "csv")
 TIERS = ("official", "wire", "outlet", "aggregator")
 COMMON_KEYS = ("name", "kind", "tier", "language", "delay", "country", "enabled")
@@ -42,7 +44,7 @@ _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _EMPTY_DOC = BeautifulSoup("", "html.parser")  # to validate CSS selectors at load time
 
 
-class SourcesFileError(ValueError):
+class SourcesFileError(AidtrackError, ValueError):
     """The sources file is unusable; the message says where and what to fix."""
 
     def __init__(

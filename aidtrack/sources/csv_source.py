@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aidtrack.errors import AidtrackError
+
 REQUIRED_COLUMNS = ("donors", "amount", "currency", "announced_on", "program", "source_url")
 OPTIONAL_COLUMNS = ("note",)
 PROGRAMS = {"purl": "PURL", "bilateral": "bilateral", "other": "other"}
@@ -48,7 +50,7 @@ class CuratedRowError:
         return f"{where}: {self.message}"
 
 
-class CuratedFileError(ValueError):
+class CuratedFileError(AidtrackError, ValueError):
     """The curated file cannot be used at all, or (from ``load_curated``) has bad rows."""
 
     def __init__(self, message: str, errors: list[CuratedRowError] | None = None) -> None:

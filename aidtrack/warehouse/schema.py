@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from aidtrack.errors import AidtrackError
 from aidtrack.ledger.fx import usd_rate
 from aidtrack.warehouse.paths import sql_dir
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{3,})_[a-z0-9_]+\.sql$")
 
 
-class MigrationError(RuntimeError):
+class MigrationError(AidtrackError, RuntimeError):
     """A migration file is malformed, or an applied migration was edited afterwards."""
 
 
