@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # The date a mention gives its pledge: the date stated in the text, else the article's publication date,
 # else the day we fetched it. A pledge is never announced after the article reporting it was published
 # or fetched ("to be paid by end-2025" is a due date, not the announcement).
-_CITATIONS_SQL = """
+CITATIONS_SQL = """
 with dated as (
     select m.*, d.canonical_url, d.source, d.published_on,
            cast(d.fetched_at as date) as fetched_on, coalesce(s.tier, 'outlet') as tier
@@ -82,7 +82,7 @@ def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list
         source,
         quote,
         assumed,
-    ) in con.execute(_CITATIONS_SQL).fetchall():
+    ) in con.execute(CITATIONS_SQL).fetchall():
         if not donors:  # a pledge without a donor cannot be placed in the ledger
             continue
         c = Citation(

@@ -17,16 +17,24 @@ converted in Python with ``aidtrack.ledger.fx.rate`` (ECB reference rates):
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
+from aidtrack.errors import AidtrackError
+from aidtrack.ledger.build import Citation, LedgerPledge
 from aidtrack.ledger.fx import UnknownCurrencyError, rate
+from aidtrack.ledger.overrides import Decision, added_citations, load_decisions
+
+# The ledger's own citation query: the as-built values of an edited pledge are recomputed from exactly
+# the rows (dates, tiers, assumed currencies) the rebuild used, not from a second copy of its rules.
+from aidtrack.ledger.store import CITATIONS_SQL as _LEDGER_CITATIONS_SQL
 
 
-class ReportError(RuntimeError):
+class ReportError(AidtrackError, RuntimeError):
     """The report cannot be produced as asked (unknown program, currency without ECB rates, ...)."""
 
 
@@ -120,6 +128,37 @@ class PledgeSource:
 
 
 @dataclass(frozen=True)
+class PledgeValues:
+    """What a pledge said at one point of its history: as the ledger built it from its sources, or after
+    an analyst's edit."""
+
+    donors: list[str]
+    amount: float
+    currency: str
+    announced_on: date
+    program: str
+
+
+@dataclass(frozen=True)
+class PledgeDecision:
+    """One analyst decision about a pledge (``pledge_overrides``), shown beside the pledge's quotes.
+
+    For an edit, ``before`` and ``after`` are the pledge just before and just after it, so the report can
+    say "amount CAD 200.0m → CAD 235.0m"; ``before`` is None only if the pledge's own citations could not
+    be read back. ``changed`` lists the fields the edit set (donors, amount, currency, announced_on,
+    program). An add has ``after`` (what the analyst entered) and its ``source_url``."""
+
+    action: str  # confirm | reject | edit | add
+    analyst: str
+    decided_at: datetime
+    reason: str
+    changed: list[str] = field(default_factory=list)
+    before: PledgeValues | None = None
+    after: PledgeValues | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
 class PledgeRow:
     pledge_id: str
     announced_on: date
@@ -133,6 +172,7 @@ class PledgeRow:
     confidence: float
     n_sources: int
     sources: list[PledgeSource] = field(default_factory=list)
+    decisions: list[PledgeDecision] = field(default_factory=list)  # oldest first
 
 
 @dataclass(frozen=True)
@@ -390,10 +430,154 @@ def last_run(con: duckdb.DuckDBPyConnection) -> LastRun | None:
     return LastRun(*row, failed_sources=failed)
 
 
+_EDITABLE = ("donors", "amount", "currency", "announced_on", "program")
+
+# Each own citation of the pledges asked for (the kinds that found a pledge; analysts' added pledges come
+# from their decision), with what the ledger read for it: extracted ones by mention id, curated rows by
+# what pledge_sources keeps of them (they have no id of their own). ``ref`` numbers the pledge_sources
+# rows, so a row matching two different curated rows is seen as ambiguous rather than guessed.
+_OWN_CITATIONS_SQL = f"""
+with citations as ({_LEDGER_CITATIONS_SQL}),
+own as (
+    select row_number() over () as ref, pledge_id, mention_id, url, source, quote, published_on
+    from pledge_sources where list_contains(?, pledge_id) and kind in ('pledge', 'curated')
+),
+matched as (
+    select o.ref, o.pledge_id, c.* from own o join citations c on c.mention_id = o.mention_id
+    union all
+    select o.ref, o.pledge_id, c.* from own o join citations c
+        on o.mention_id is null and c.kind = 'curated' and c.canonical_url is not distinct from o.url
+       and c.source is not distinct from o.source and c.quote is not distinct from o.quote
+       and c.on_date = o.published_on
+)
+select ref, pledge_id, kind, donors, amount, currency, program, on_date, dated_by, confidence, tier,
+       mention_id, canonical_url, currency_assumed
+from matched
+"""
+
+
+def _as_built(con: duckdb.DuckDBPyConnection, decisions: dict[str, Decision]) -> dict[str, PledgeValues]:
+    """The values the ledger built for each of these pledges from its sources, before any edit.
+
+    The ledger row holds the edited values only; the sources' own are recomputed with the ledger's own
+    rules (``LedgerPledge``: canonical citation, announcement date) over the pledge's own citations.
+    Pledges whose citations cannot be read back unambiguously are left out (the report then says what an
+    edit set, not what it replaced)."""
+    own: dict[str, list[Citation]] = {}
+    matches: dict[int, set[tuple]] = {}
+    ambiguous: set[str] = set()
+    for (
+        ref,
+        pid,
+        kind,
+        donors,
+        amount,
+        currency,
+        program,
+        on,
+        dated_by,
+        confidence,
+        tier,
+        mid,
+        url,
+        assumed,
+    ) in con.execute(_OWN_CITATIONS_SQL, [list(decisions)]).fetchall():
+        found = matches.setdefault(ref, set())
+        found.add((tuple(sorted(donors)), amount, currency, program, on))
+        if len(found) > 1:
+            ambiguous.add(pid)
+        if not donors:  # the ledger skips these too
+            continue
+        own.setdefault(pid, []).append(
+            Citation(
+                kind=kind,
+                donors=tuple(sorted(donors)),
+                amount=amount,
+                currency=currency,
+                program=program,
+                on=on,
+                confidence=confidence,
+                tier=tier,
+                mention_id=mid,
+                url=url,
+                currency_assumed=bool(assumed),
+                dated_by=dated_by,
+            )
+        )
+    for c in added_citations(decisions):
+        if c.ref in decisions:
+            own.setdefault(c.ref, []).append(c)
+    built = {}
+    for pid, citations in own.items():
+        if pid in ambiguous:
+            continue
+        pledge = LedgerPledge(citations)
+        head = pledge.canonical
+        built[pid] = PledgeValues(
+            sorted(head.donors), head.amount, head.currency, pledge.announced_on, head.program
+        )
+    return built
+
+
+def _same(a: PledgeValues, b: PledgeValues) -> bool:
+    return (
+        a.donors == b.donors
+        and math.isclose(a.amount, b.amount, rel_tol=1e-9)
+        and (a.currency, a.announced_on, a.program) == (b.currency, b.announced_on, b.program)
+    )
+
+
+def _history(decision: Decision, as_built: PledgeValues | None, now: PledgeValues) -> list[PledgeDecision]:
+    """The decisions about one pledge, oldest first, each edit with the pledge just before and after it.
+
+    Edits are folded field by field from the as-built values, as the rebuild applies them; if that does
+    not end at the ledger's current values (the sources changed since, or ``as_built`` is unknown) the
+    "before" values would be guesses, so they are left out."""
+    values = as_built or now
+    out: list[PledgeDecision] = []
+    for o in decision.history:
+        if o.action == "edit":
+            changed = [name for name in _EDITABLE if getattr(o, name) is not None]
+            set_to = {name: getattr(o, name) for name in changed}
+            if "donors" in set_to:
+                set_to["donors"] = sorted(set_to["donors"])
+            after = replace(values, **set_to)
+            out.append(PledgeDecision(o.action, o.analyst, o.decided_at, o.reason, changed, values, after))
+            values = after
+        elif o.action == "add":
+            added = None
+            if o.donors and o.amount is not None and o.currency and o.announced_on:
+                added = PledgeValues(
+                    sorted(o.donors), o.amount, o.currency, o.announced_on, o.program or "PURL"
+                )
+            out.append(
+                PledgeDecision(
+                    o.action, o.analyst, o.decided_at, o.reason, after=added, source_url=o.source_url
+                )
+            )
+        else:
+            out.append(PledgeDecision(o.action, o.analyst, o.decided_at, o.reason))
+    if as_built is None or not _same(values, now):
+        out = [replace(d, before=None) if d.action == "edit" else d for d in out]
+    return out
+
+
+def pledge_decisions(
+    con: duckdb.DuckDBPyConnection, ledger_values: dict[str, PledgeValues]
+) -> dict[str, list[PledgeDecision]]:
+    """Analysts' decisions (``pledge_overrides``) about the pledges in ``ledger_values`` (pledge id → its
+    values in the ledger now), oldest first; pledges nobody decided about are absent."""
+    decisions = {pid: d for pid, d in load_decisions(con).items() if pid in ledger_values}
+    edited = {pid: d for pid, d in decisions.items() if any(o.action == "edit" for o in d.history)}
+    as_built = _as_built(con, edited) if edited else {}
+    return {pid: _history(d, as_built.get(pid), ledger_values[pid]) for pid, d in decisions.items()}
+
+
 def pledge_rows(
     con: duckdb.DuckDBPyConnection, convert: Converter, program: str | None = None
 ) -> list[PledgeRow]:
-    """Every pledge in the ledger (of ``program`` when given), newest first, with its sources and quotes."""
+    """Every pledge in the ledger (of ``program`` when given), newest first, with its sources and quotes
+    and the analysts' decisions about it."""
     sources: dict[str, list[PledgeSource]] = {}
     for pledge_id, *rest in con.execute(
         """select pledge_id, url, source, quote, published_on, kind from pledge_sources
@@ -407,6 +591,13 @@ def pledge_rows(
            order by announced_on desc, pledge_id""",
         [program, program],
     ).fetchall()
+    decisions = pledge_decisions(
+        con,
+        {
+            pid: PledgeValues(sorted(donors), amount, currency, on, prog)
+            for pid, on, prog, donors, amount, currency, *_ in rows
+        },
+    )
     return [
         PledgeRow(
             pledge_id=pid,
@@ -421,6 +612,7 @@ def pledge_rows(
             confidence=confidence,
             n_sources=n,
             sources=sources.get(pid, []),
+            decisions=decisions.get(pid, []),
         )
         for pid, on, prog, donors, amount, currency, usd, fx_date, status, confidence, n in rows
     ]

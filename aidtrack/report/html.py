@@ -1,7 +1,9 @@
 """The static HTML report: one self-contained ``report.html`` (chart embedded as a base64 PNG, tables,
-every pledge with its sources and quotes).
+every pledge with its sources and quotes, and beside them the analysts' decisions about it). It reads on a
+phone as on a desktop: see the comment on ``_STYLE``.
 
-Quotes, titles, source names and URLs come from pages we scraped: untrusted. So every value goes through
+Quotes, titles, source names and URLs come from pages we scraped: untrusted (analysts' names and reasons
+are treated the same). So every value goes through
 ``html.escape``; only absolute http(s) URLs become links (``javascript:``, ``data:`` and anything odd are
 shown as text); and a strict Content-Security-Policy (no scripts at all, images only from ``data:``, the
 one stylesheet pinned by its hash) makes the browser refuse anything that might slip through anyway.
@@ -13,29 +15,65 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
+from datetime import UTC
 from html import escape
 from urllib.parse import urlsplit
 
-from aidtrack.report.data import Report
+from aidtrack.report.data import PledgeDecision, PledgeValues, Report
 from aidtrack.report.terminal import money
 
+# Phones first: nothing may be wider than the viewport. Number tables scroll sideways inside their own
+# box (the first column stays put); tables of text (pledges with their quotes, official totals, failed
+# sources) become one card per row below 700 px, each value labelled from its column (data-label).
 _STYLE = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1200px;
-       padding: 0 1rem; color: #1c2733; }
-h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d5dde5; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
+       max-width: 1200px; padding: 1rem 1rem 2rem; color: #1c2733; overflow-wrap: break-word; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.6rem 0 0.3rem; }
+h2 { font-size: 1.35rem; line-height: 1.25; margin-top: 2.2rem; border-bottom: 1px solid #d5dde5; }
+a, code, .url-text { overflow-wrap: anywhere; }
 .meta, .note { color: #5b6b7a; font-size: 0.9rem; }
-table { border-collapse: collapse; width: 100%; margin: 0.6rem 0; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid #e3e8ee; padding: 0.3rem 0.5rem; text-align: right; vertical-align: top; }
-th { background: #f3f6f9; } td.text, th.text { text-align: left; } td:not(.text) { white-space: nowrap; }
+.table-scroll { overflow-x: auto; margin: 0.6rem 0; }
+.table-scroll:focus-visible { outline: 2px solid #2e6db4; }
+table { border-collapse: collapse; width: 100%; font-size: 0.95rem; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #e3e8ee; padding: 0.35rem 0.5rem; text-align: right; vertical-align: top; }
+th { background: #f3f6f9; vertical-align: bottom; } td.text, th.text { text-align: left; } td:not(.text) { white-space: nowrap; }
+.table-scroll table:not(.cards) td { white-space: nowrap; }
+.scroll-hint { display: none; }
+th.key, td.key { position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: 1px 0 0 #e3e8ee; }
+th.key { background: #f3f6f9; }
 .neg { color: #b03a2e; } .pos { color: #1e8449; }
-.status-review { color: #9a6700; font-weight: 600; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #e3e8ee; }
-ul.sources { list-style: none; margin: 0; padding: 0; }
-ul.sources li { margin-bottom: 0.5rem; }
+.status-review { color: #9a6700; font-weight: 600; } .status-rejected { color: #6b7785; font-weight: 600; }
+figure { margin: 1rem 0; } figure img { display: block; width: 100%; max-width: 1000px; height: auto;
+                                         border: 1px solid #e3e8ee; }
+ul.sources, ul.decisions { list-style: none; margin: 0; padding: 0; }
+ul.sources li, ul.decisions li { margin-bottom: 0.5rem; }
+.list-head { margin: 0.1rem 0 0.25rem; color: #5b6b7a; font-size: 0.85rem; font-weight: 600; }
+ul.decisions { margin-bottom: 0.6rem; }
+ul.decisions li { padding: 0.3rem 0.5rem; background: #fff8e1; border-left: 3px solid #d4a72c; }
+ul.decisions li.decision-reject { background: #f3f4f6; border-left-color: #8a96a3; }
+ul.decisions li.decision-confirm, ul.decisions li.decision-add { background: #eef7f0; border-left-color: #4f9d69; }
+del { color: #8a4b45; } ins { text-decoration: none; font-weight: 600; } .nowrap { white-space: nowrap; }
+.edited-tag { display: inline-block; white-space: nowrap; margin-left: 0.3rem; padding: 0 0.3rem; border-radius: 3px;
+              background: #fff1c2; color: #6b4e00; font-size: 0.8rem; font-weight: 600; }
 blockquote { margin: 0.2rem 0 0 0; padding-left: 0.6rem; border-left: 3px solid #c9d3dd; color: #34495e;
              overflow-wrap: anywhere; }
-.url-text { font-family: ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
+.url-text { font-family: ui-monospace, monospace; font-size: 0.85rem; }
 .pace p { margin: 0.2rem 0; }
+@media (max-width: 700px) {
+  body { padding: 0.75rem 0.75rem 1.5rem; }
+  h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; }
+  .scroll-hint { display: block; margin: 0.3rem 0 0; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: auto; }
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.cards tr { margin: 0 0 0.8rem; padding: 0.4rem 0.7rem; border: 1px solid #d5dde5; border-radius: 6px; }
+  table.cards td { position: relative; min-height: 1.4em; padding: 0.2rem 0 0.2rem 7.2rem; border: 0;
+                   text-align: left; white-space: normal; overflow-wrap: anywhere; }
+  table.cards td::before { content: attr(data-label); position: absolute; left: 0; width: 6.8rem;
+                           color: #5b6b7a; font-size: 0.85rem; }
+  table.cards td.wide { padding-left: 0; }
+  table.cards td.wide::before { position: static; display: block; width: auto; }
+}
 """
 
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
@@ -75,33 +113,65 @@ def link(url: str | None, text: str | None = None) -> str:
     return f'<a href="{escape(href, quote=True)}" rel="noopener noreferrer nofollow">{label}</a>'
 
 
-def _cell(value: object, cls: str = "") -> str:
-    return f'<td class="{cls}">{value}</td>' if cls else f"<td>{value}</td>"
-
-
 def _gap(value: float | None, currency: str) -> str:
     if value is None:
         return "–"
     return f'<span class="{"neg" if value < 0 else "pos"}">{escape(money(value, currency))}</span>'
 
 
-def _table(table_id: str, headers: Iterable[tuple[str, bool]], rows: Iterable[str]) -> str:
-    head = "".join(
-        f'<th class="text">{escape(h)}</th>' if text else f"<th>{escape(h)}</th>" for h, text in headers
+# A column: its header, and how its cells read: "num" (right-aligned, never wrapped), "text", or "wide"
+# (long text such as quotes: on a phone its label goes above the value instead of beside it).
+Column = tuple[str, str]
+
+
+def _table(
+    table_id: str,
+    columns: list[Column],
+    rows: Iterable[list[str]],
+    *,
+    label: str,
+    cards: bool = False,
+    key: int | None = None,
+    row_ids: list[str] | None = None,
+) -> str:
+    """A table of already-escaped cell HTML, one list per row (``row_ids``: an id for each row).
+
+    ``cards``: on a phone each row becomes a card, each value labelled with its column; otherwise the
+    table scrolls sideways inside its own box, with column ``key`` (the row's name) kept in view."""
+
+    def cls(i: int, kind: str) -> str:
+        names = ([] if kind == "num" else ["text"]) + (["wide"] if kind == "wide" else [])
+        names += ["key"] if i == key else []
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f"<th{cls(i, kind)}>{escape(label)}</th>" for i, (label, kind) in enumerate(columns))
+    body = []
+    for n, cells in enumerate(rows):
+        row_id = f' id="{escape(row_ids[n], quote=True)}"' if row_ids is not None else ""
+        tds = "".join(
+            f'<td{cls(i, kind)} data-label="{escape(label, quote=True)}">{cell}</td>'
+            for i, ((label, kind), cell) in enumerate(zip(columns, cells, strict=True))
+        )
+        body.append(f"<tr{row_id}>{tds}</tr>")
+    layout = ' class="cards"' if cards else ""
+    table = (
+        f'<table id="{table_id}"{layout}>'
+        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>"
     )
-    return (
-        f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>\n'
-        + "\n".join(f"<tr>{r}</tr>" for r in rows)
-        + "\n</tbody></table>"
+    # tabindex: a keyboard user can focus the box to scroll it; the label names it for screen readers.
+    hint = "" if cards else '<p class="note scroll-hint">Scroll the table sideways for more columns.</p>'
+    return hint + (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(label, quote=True)}">'
+        f"{table}</div>"
     )
 
 
 def _months(report: Report) -> str:
     cur = report.currency
     rows = [
-        _cell(f"{r.month:%Y-%m}", "text")
-        + "".join(
-            _cell(escape(money(v, cur)))
+        [f"{r.month:%Y-%m}"]
+        + [
+            escape(money(v, cur))
             for v in (
                 r.contributed,
                 r.target,
@@ -110,21 +180,21 @@ def _months(report: Report) -> str:
                 r.cumulative,
                 r.cumulative_target,
             )
-        )
-        + _cell(_gap(r.cumulative_gap, cur))
+        ]
+        + [_gap(r.cumulative_gap, cur)]
         for r in report.months
     ]
-    headers = [
-        ("month", True),
-        ("contributed", False),
-        ("target", False),
-        ("rolling 3m", False),
-        ("rolling 3m target", False),
-        ("cumulative", False),
-        ("cumulative target", False),
-        ("cumulative gap", False),
+    columns = [
+        ("month", "text"),
+        ("contributed", "num"),
+        ("target", "num"),
+        ("rolling 3m", "num"),
+        ("rolling 3m target", "num"),
+        ("cumulative", "num"),
+        ("cumulative target", "num"),
+        ("cumulative gap", "num"),
     ]
-    return _table("months-table", headers, rows)
+    return _table("months-table", columns, rows, label="Months", key=0)
 
 
 def _pace(report: Report) -> str:
@@ -151,27 +221,29 @@ def _pace(report: Report) -> str:
 def _donors(report: Report) -> str:
     cur = report.currency
     rows = [
-        _cell(d.rank)
-        + _cell(escape(d.donor), "text")
-        + _cell(escape(money(d.pledged, cur)))
-        + _cell(f"{d.share:.1%}" if d.share is not None else "–")
-        + _cell(d.n_pledges)
-        + _cell(d.n_joint_pledges)
-        + _cell(escape(str(d.first_pledge_on)), "text")
-        + _cell(escape(str(d.last_pledge_on)), "text")
+        [
+            str(d.rank),
+            escape(d.donor),
+            escape(money(d.pledged, cur)),
+            f"{d.share:.1%}" if d.share is not None else "–",
+            str(d.n_pledges),
+            str(d.n_joint_pledges),
+            escape(str(d.first_pledge_on)),
+            escape(str(d.last_pledge_on)),
+        ]
         for d in report.donors
     ]
-    headers = [
-        ("#", False),
-        ("donor", True),
-        ("pledged", False),
-        ("share", False),
-        ("pledges", False),
-        ("joint", False),
-        ("first", True),
-        ("last", True),
+    columns = [
+        ("#", "num"),
+        ("donor", "text"),
+        ("pledged", "num"),
+        ("share", "num"),
+        ("pledges", "num"),
+        ("joint", "num"),
+        ("first", "text"),
+        ("last", "text"),
     ]
-    return _table("donors-table", headers, rows)
+    return _table("donors-table", columns, rows, label="Donors", key=1)
 
 
 def _reconciliation(report: Report) -> str:
@@ -184,27 +256,26 @@ def _reconciliation(report: Report) -> str:
         if r.reported_currency != cur:
             stated += f" ≈ {money(r.reported, cur)}"
         rows.append(
-            _cell(escape(str(r.reported_on)), "text")
-            + _cell(escape(", ".join(r.donors) or "all"), "text")
-            + _cell(escape(stated))
-            + _cell(escape(money(r.ours, cur)))
-            + _cell(r.our_n_pledges)
-            + _cell(_gap(r.difference, cur))
-            + _cell(
+            [
+                escape(str(r.reported_on)),
+                escape(", ".join(r.donors) or "all"),
+                escape(stated),
+                escape(money(r.ours, cur)),
+                str(r.our_n_pledges),
+                _gap(r.difference, cur),
                 f"{link(r.url, r.title or r.source or r.url)}<blockquote>{escape(r.quote or '')}</blockquote>",
-                "text",
-            )
+            ]
         )
-    headers = [
-        ("reported on", True),
-        ("donors", True),
-        ("reported", False),
-        ("ours", False),
-        ("pledges", False),
-        ("difference", False),
-        ("source and quote", True),
+    columns = [
+        ("reported on", "text"),
+        ("donors", "text"),
+        ("reported", "num"),
+        ("ours", "num"),
+        ("pledges", "num"),
+        ("difference", "num"),
+        ("source and quote", "wide"),
     ]
-    return _table("reconciliation-table", headers, rows)
+    return _table("reconciliation-table", columns, rows, label="Official totals", cards=True)
 
 
 def _last_run(report: Report) -> str:
@@ -218,18 +289,79 @@ def _last_run(report: Report) -> str:
     if not run.failed_sources:
         return head + '<p class="pos">No source failed.</p>'
     rows = [
-        _cell(escape(f.source), "text")
-        + _cell(link(f.url), "text")
-        + _cell(f'<span class="neg">{escape(f.error or "")}</span>', "text")
+        [escape(f.source), link(f.url), f'<span class="neg">{escape(f.error or "")}</span>']
         for f in run.failed_sources
     ]
-    return head + _table("failed-sources-table", [("source", True), ("url", True), ("error", True)], rows)
+    columns = [("source", "text"), ("url", "wide"), ("error", "wide")]
+    return head + _table("failed-sources-table", columns, rows, label="Failed sources", cards=True)
+
+
+_VERBS = {"edit": "edited", "confirm": "confirmed", "reject": "rejected", "add": "added"}
+
+
+def _values_text(v: PledgeValues) -> str:
+    return f"{', '.join(v.donors)}: {money(v.amount, v.currency)} on {v.announced_on} ({v.program})"
+
+
+def _changes(d: PledgeDecision) -> list[str]:
+    """An edit's changes as "field before → after" (escaped HTML); amount and currency read as one."""
+    after, before = d.after, d.before
+    if after is None:
+        return []
+    shown: list[tuple[str, str | None, str]] = []  # a list of donors may wrap; an amount or a date may not
+    if "amount" in d.changed or "currency" in d.changed:
+        shown.append(
+            (
+                "amount",
+                money(before.amount, before.currency) if before else None,
+                money(after.amount, after.currency),
+            )
+        )
+    if "donors" in d.changed:
+        shown.append(("donors", ", ".join(before.donors) if before else None, ", ".join(after.donors)))
+    if "announced_on" in d.changed:
+        shown.append(("date", str(before.announced_on) if before else None, str(after.announced_on)))
+    if "program" in d.changed:
+        shown.append(("program", before.program if before else None, after.program))
+    out = []
+    for name, old, new in shown:
+        cls = "" if name == "donors" else ' class="nowrap"'
+        new_html = f"<ins{cls}>{escape(new)}</ins>"
+        out.append(
+            f"{name} <del{cls}>{escape(old)}</del> → {new_html}"
+            if old is not None
+            else f"{name} set to {new_html}"
+        )
+    return out
+
+
+def _decision(d: PledgeDecision) -> str:
+    """One decision: "edited by ana on 2026-01-10: amount CAD 200.0m → CAD 235.0m (reason: …)"."""
+    when = d.decided_at.astimezone(UTC)
+    what = ""
+    if d.action == "edit":
+        what = "; ".join(_changes(d))
+    elif d.action == "add" and d.after is not None:
+        what = escape(_values_text(d.after)) + (f" ({link(d.source_url, 'source')})" if d.source_url else "")
+    verb = _VERBS.get(d.action, d.action)
+    return (
+        f'<li class="decision decision-{escape(d.action, quote=True)}"><strong>{escape(verb)}</strong> by '
+        f'<span class="analyst">{escape(d.analyst)}</span> on '
+        f'<time datetime="{escape(when.isoformat(), quote=True)}">{when:%Y-%m-%d}</time>'
+        + (f": {what}" if what else "")
+        + f' <span class="reason">(reason: {escape(d.reason)})</span></li>'
+    )
+
+
+def _edited(value: str, edited: bool) -> str:
+    return value + ('<span class="edited-tag">edited</span>' if edited else "")
 
 
 def _pledges(report: Report) -> str:
     cur = report.currency
     rows = []
     for p in report.pledges:
+        changed = {name for d in p.decisions if d.action == "edit" for name in d.changed}
         sources = "".join(
             f"<li>{link(s.url, s.source or s.url)} "
             f'<span class="meta">{escape(str(s.published_on or ""))} · {escape(s.kind)}</span>'
@@ -237,28 +369,39 @@ def _pledges(report: Report) -> str:
             + "</li>"
             for s in p.sources
         )
+        evidence = f'<ul class="sources">{sources}</ul>'
+        if p.decisions:  # what the analysts decided, then what the sources said: a reader sees both
+            evidence = (
+                '<p class="list-head">Analysts\' decisions</p><ul class="decisions">'
+                + "".join(_decision(d) for d in p.decisions)
+                + '</ul><p class="list-head">What the sources said</p>'
+                + evidence
+            )
         status = f'<span class="status-{escape(p.status, quote=True)}">{escape(p.status)}</span>'
         rows.append(
-            _cell(escape(str(p.announced_on)), "text")
-            + _cell(escape(p.program), "text")
-            + _cell(escape(", ".join(p.donors)), "text")
-            + _cell(escape(money(p.amount, p.currency)))
-            + _cell(escape(money(p.amount_reporting, cur)))
-            + _cell(status, "text")
-            + _cell(f"{p.confidence:.2f}")
-            + _cell(f'<ul class="sources">{sources}</ul>', "text")
+            [
+                _edited(escape(str(p.announced_on)), "announced_on" in changed),
+                _edited(escape(p.program), "program" in changed),
+                _edited(escape(", ".join(p.donors)), "donors" in changed),
+                _edited(escape(money(p.amount, p.currency)), bool({"amount", "currency"} & changed)),
+                escape(money(p.amount_reporting, cur)),
+                status,
+                f"{p.confidence:.2f}",
+                evidence,
+            ]
         )
-    headers = [
-        ("announced", True),
-        ("program", True),
-        ("donors", True),
-        ("amount", False),
-        (cur, False),
-        ("status", True),
-        ("confidence", False),
-        ("sources and quotes", True),
+    columns = [
+        ("announced", "text"),
+        ("program", "text"),
+        ("donors", "text"),
+        ("amount", "num"),
+        (cur, "num"),
+        ("status", "text"),
+        ("confidence", "num"),
+        ("sources and quotes", "wide"),
     ]
-    return _table("pledges-table", headers, rows)
+    row_ids = [f"pledge-{p.pledge_id}" for p in report.pledges]
+    return _table("pledges-table", columns, rows, label="Pledges", cards=True, row_ids=row_ids)
 
 
 def render_html(report: Report, chart_png: bytes) -> str:
@@ -299,7 +442,9 @@ def render_html(report: Report, chart_png: bytes) -> str:
 {_reconciliation(report)}</section>
 <section id="last-run"><h2>Last pipeline run</h2>{_last_run(report)}</section>
 <section id="pledges"><h2>Every pledge ({len(report.pledges)}) with its sources</h2>
-<p class="note">Quotes are as scraped from the sources; only http(s) addresses are links.</p>
+<p class="note">Quotes are as scraped from the sources; only http(s) addresses are links. Where an analyst
+edited, confirmed or rejected a pledge, the decision is shown beside the quotes, and the row shows the edited
+values.</p>
 {_pledges(report)}</section>
 </body>
 </html>

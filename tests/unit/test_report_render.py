@@ -8,9 +8,16 @@ from io import StringIO
 from pathlib import Path
 
 import duckdb
+import lxml.html
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from aidtrack.cli import app
+from aidtrack.ledger import sample as ledger_sample
+from aidtrack.ledger.overrides import record
+from aidtrack.ledger.store import rebuild_ledger
+from aidtrack.report import publish
 from aidtrack.report.chart import render_chart
 from aidtrack.report.data import Converter, ReportError, build_report, with_windows
 from aidtrack.report.export import export_warehouse
@@ -18,6 +25,7 @@ from aidtrack.report.html import CSP, link, render_html, safe_href
 from aidtrack.report.sample import HOSTILE_QUOTE, HOSTILE_URL, build_sample_warehouse
 from aidtrack.report.sql import QueryError, read_query, run_query, to_csv, to_json
 from aidtrack.report.terminal import money, print_monthly, print_report
+from aidtrack.warehouse import read_only, writer
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +146,7 @@ def test_html_escapes_everything_scraped(con):
     assert 'href="javascript:' not in page.lower()
     assert f'content="{CSP}"' in page.replace("&#x27;", "'")
     assert "script-src" not in CSP and "default-src 'none'" in CSP
-    assert page.count("<tr>") >= len(report.months) + len(report.pledges)
+    assert page.count("<tr") >= len(report.months) + len(report.pledges)
     assert "Poland pledged $100 million" in HOSTILE_QUOTE
 
 
@@ -190,3 +198,159 @@ def test_sql_helpers(con, tmp_path: Path):
         run_query(con, "select * from nope")
     with pytest.raises(QueryError, match="empty"):
         run_query(con, "  ")
+
+
+# --- analysts' decisions in the HTML report ---
+
+# What an analyst types is not scraped, but it is still text from outside the code: escaped like a quote.
+ANALYST = "<b>ana</b>"
+REASON = "ministry's correction <script>document.title='pwned'</script> & 20m for training"
+DUTCH_QUOTE = "The Netherlands will contribute EUR 500 million to a new PURL package."
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def edited(settings):
+    """A real warehouse file whose ledger the real rebuild made from mentions, then decisions taken
+    through `aidtrack review edit|confirm|reject`, then the report written by ``publish``.
+    Returns (the ids of the Dutch, German and Canadian pledges, the page parsed, the page's source)."""
+    with writer(settings) as con:
+        ledger_sample.warehouse(con)
+        for url, source in (
+            ("https://www.defensie.nl/news/purl", "gov"),
+            ("https://wire.example/nl", "wire"),
+        ):
+            ledger_sample.add_mention(
+                con, url, donors=("NLD",), amount=500e6, currency="EUR", source=source,
+                published_on=date(2025, 9, 2), quote=DUTCH_QUOTE if source == "gov" else "Dutch: €500m for PURL.",
+            )  # fmt: skip
+        ledger_sample.add_mention(
+            con, "https://outlet.example/de", donors=("DEU",), amount=150e6, currency="EUR", source="outlet",
+            published_on=date(2025, 11, 14), confidence=0.4, quote="Germany may add EUR 150 million.",
+        )  # fmt: skip
+        ledger_sample.add_mention(con, "https://gov.example/ca", source="gov", quote="Canada: $200 million.")
+        con.execute("begin")
+        rebuild_ledger(con)
+        con.execute("commit")
+        ids = {
+            donors[0]: pid
+            for pid, donors in con.execute("select pledge_id, donors from pledge_ledger").fetchall()
+        }
+    wh = str(settings.warehouse)
+    nld, deu, can = ids["NLD"], ids["DEU"], ids["CAN"]
+    for args in (
+        ("edit", nld, "--amount", "480m", "--by", ANALYST, "--reason", REASON),
+        ("confirm", deu, "--by", "ben", "--reason", "Pistorius said it on camera"),
+        ("reject", can, "--by", "ben", "--reason", "double count of the September package"),
+    ):
+        result = cli("review", *args, "-w", wh)
+        assert result.exit_code == 0, result.output
+    publish(settings)
+    source = (settings.warehouse.parent / "report.html").read_text(encoding="utf-8")
+    return (nld, deu, can), lxml.html.fromstring(source), source
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _cells(page, pledge_id: str) -> dict[str, object]:
+    (row,) = page.xpath(f'//table[@id="pledges-table"]//tr[@id="pledge-{pledge_id}"]')
+    return {td.get("data-label"): td for td in row.xpath("./td")}
+
+
+def test_an_edit_shows_beside_the_quotes_it_overrides(edited, settings):
+    (nld, _, _), page, source = edited
+    cells = _cells(page, nld)
+    evidence = cells["sources and quotes"]
+    (decision,) = evidence.xpath('.//ul[@class="decisions"]/li')
+    with read_only(settings) as con:
+        (decided_on,) = con.execute("select cast(decided_at as date) from pledge_overrides").fetchone()
+    # what the analyst decided (old and new value, who, when, why) ...
+    assert _text(decision) == (
+        f"edited by {ANALYST} on {decided_on}: amount €500.0m → €480.0m (reason: {REASON})"
+    )
+    assert _text(decision.xpath(".//del")[0]) == "€500.0m" and _text(decision.xpath(".//ins")[0]) == "€480.0m"
+    # ... in the same cell as what the sources said, quotes untouched
+    quotes = [_text(q) for q in evidence.xpath('.//ul[@class="sources"]//blockquote')]
+    assert DUTCH_QUOTE in quotes and "Dutch: €500m for PURL." in quotes
+    # the row itself shows the value the totals use, marked as edited
+    assert _text(cells["amount"]) == "€480.0medited"
+    assert not cells["announced"].xpath('.//*[@class="edited-tag"]')
+    # escaped: the analyst's markup is text in the page, never an element
+    assert "<b>ana</b>" not in source and "&lt;b&gt;ana&lt;/b&gt;" in source
+    assert "<script" not in source and not page.xpath("//script | //b")
+
+
+def test_confirm_and_reject_show_where_the_pledge_appears(edited, settings):
+    (nld, deu, can), page, _ = edited
+    with read_only(settings) as con:
+        (decided_on,) = con.execute(
+            "select distinct cast(decided_at as date) from pledge_overrides"
+        ).fetchone()
+    confirmed = _cells(page, deu)
+    assert _text(confirmed["status"]) == "counted"
+    assert [_text(li) for li in confirmed["sources and quotes"].xpath('.//ul[@class="decisions"]/li')] == [
+        f"confirmed by ben on {decided_on} (reason: Pistorius said it on camera)"
+    ]
+    rejected = _cells(page, can)
+    assert _text(rejected["status"]) == "rejected"
+    assert [_text(li) for li in rejected["sources and quotes"].xpath('.//ul[@class="decisions"]/li')] == [
+        f"rejected by ben on {decided_on} (reason: double count of the September package)"
+    ]
+    # a pledge nobody decided about has no decisions block
+    page_ids = {tr.get("id") for tr in page.xpath('//table[@id="pledges-table"]/tbody/tr')}
+    assert page_ids == {f"pledge-{pid}" for pid in (nld, deu, can)}
+
+
+def test_successive_edits_chain_from_what_the_sources_said():
+    """Each edit says what it replaced: the first the ledger's value from the most authoritative source
+    (the ministry's CAD 200m, not the wire's US$143.4m), the next the value the first edit set."""
+    con = ledger_sample.warehouse()
+    ledger_sample.add_mention(con, "https://gov.example/ca", source="gov", assumed=True, confidence=0.85)
+    ledger_sample.add_mention(con, "https://wire.example/ca", amount=143.4e6, currency="USD", source="wire")
+    ledger_sample.add_curated(con, ["NOR"], 1e9, "NOK", date(2025, 10, 1))
+    rebuild_ledger(con)
+    ids = {d[0]: pid for pid, d in con.execute("select pledge_id, donors from pledge_ledger").fetchall()}
+    from aidtrack.ledger.review import decide
+
+    decide(con, ids["CAN"], "edit", analyst="ana", reason="typo", amount=235e6)
+    decide(
+        con, ids["CAN"], "edit", analyst="ben", reason="USD part", amount=200e6, currency="USD",
+        announced_on=date(2025, 12, 4),
+    )  # fmt: skip
+    decide(con, ids["NOR"], "edit", analyst="ana", reason="NOK 2bn", donors=["NOR", "DNK"])
+    report = build_report(con)
+    by_donors = {tuple(p.donors): p for p in report.pledges}
+    first, second = by_donors[("CAN",)].decisions
+    assert (first.before.amount, first.before.currency) == (200e6, "CAD")
+    assert (first.after.amount, first.after.currency) == (235e6, "CAD") and first.changed == ["amount"]
+    assert second.before == first.after
+    assert (second.after.amount, second.after.currency, second.after.announced_on) == (
+        200e6,
+        "USD",
+        date(2025, 12, 4),
+    )
+    (nor,) = by_donors[("DNK", "NOR")].decisions  # a curated row: its values come from curated_pledges
+    assert nor.before.donors == ["NOR"] and nor.after.donors == ["DNK", "NOR"]
+    page = render_html(report, b"")
+    assert 'amount <del class="nowrap">CAD 200.0m</del> → <ins class="nowrap">CAD 235.0m</ins>' in page
+    assert 'date <del class="nowrap">2025-12-03</del> → <ins class="nowrap">2025-12-04</ins>' in page
+    assert "donors <del>NOR</del> → <ins>DNK, NOR</ins>" in page
+
+
+def test_an_edit_whose_old_value_cannot_be_traced_never_shows_a_guess(con):
+    """The hand-made sample has no mentions behind its ledger: the report cannot know what an edit
+    replaced, so it says what was set and invents no "before"."""
+    record(con, "p-nld-1", "edit", analyst="ana", reason="typo", amount=480e6)
+    try:
+        report = build_report(con)
+        (decision,) = next(p for p in report.pledges if p.pledge_id == "p-nld-1").decisions
+        assert decision.before is None and decision.after.amount == 480e6
+        page = render_html(report, b"")
+        assert 'amount set to <ins class="nowrap">€480.0m</ins>' in page and "<del" not in page
+    finally:
+        con.execute("delete from pledge_overrides")
