@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from aidtrack.collect import KnownState, SourceBatch, collect_source
+from aidtrack.errors import AidtrackError
 from aidtrack.fetch import Fetcher
 from aidtrack.ledger.fx import use_rates_file
 from aidtrack.ledger.store import rebuild_ledger
@@ -29,9 +30,12 @@ class RunSummary:
     n_pledges: int = 0
     new_pledges: list[dict] = field(default_factory=list)
     months_below_target: list[dict] = field(default_factory=list)  # closed months not yet announced
+    interrupted: bool = False  # stopped by Ctrl-C / SIGTERM: what was whole is saved, the rest is owed
 
     @property
     def status(self) -> str:
+        if self.interrupted:
+            return "cancelled"
         ran = [
             name for name, counts in self.per_source.items() if "discovered" in counts
         ]  # not only credited
@@ -48,7 +52,12 @@ class RunSummary:
             "n_pledges": self.n_pledges,
             "new_pledges": self.new_pledges,
             "months_below_target": self.months_below_target,
+            "interrupted": self.interrupted,
         }
+
+    def total(self, key: str) -> int:
+        """One count (``documents``, ``owed``, …) summed over the sources."""
+        return sum(counts.get(key, 0) for counts in self.per_source.values())
 
 
 def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> KnownState:
@@ -63,7 +72,15 @@ def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> Kn
         return known_state(con)
 
 
-class LoadError(RuntimeError):
+class EverySourceFailed(AidtrackError, RuntimeError):
+    """Every source of the run failed; ``summary`` says how."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(f"every source failed: {summary.failed}")
+        self.summary = summary
+
+
+class LoadError(AidtrackError, RuntimeError):
     """The warehouse could not take a batch (disk full, file damaged, lock never released, …)."""
 
 
@@ -72,6 +89,7 @@ class SourceOutcome:
     name: str
     counts: dict[str, int]
     error: str | None
+    interrupted: bool = False
 
 
 def collect(
@@ -108,7 +126,9 @@ def collect(
         log.exception("source %s failed unexpectedly", source.name)
         batch = SourceBatch(source=source, error=f"unexpected error: {type(exc).__name__}: {exc}")
         load(batch)
-    return SourceOutcome(source.name, batch.counts() | {"mentions": loaded["mentions"]}, batch.error)
+    return SourceOutcome(
+        source.name, batch.counts() | {"mentions": loaded["mentions"]}, batch.error, batch.interrupted
+    )
 
 
 def store(settings: Settings, run_id: str, batch: SourceBatch) -> dict[str, int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from aidtrack import __version__
+from aidtrack.owed import RetryPolicy
 
 PROJECT_URL = "https://github.com/aidtrack/aidtrack"
 
@@ -55,6 +56,12 @@ class Settings:
     max_sitemap_children: int = 25  # child sitemaps followed from one sitemap index per run
     max_feed_pages: int = 10  # RFC 5005 paged/archived feed pages walked when backfilling
 
+    # The retry ledger: a discovered page that could not be fetched and parsed is asked for again after
+    # these delays (hours after the 1st, 2nd, … failed try; the last repeats), and given up after
+    # ``owed_max_tries`` failed tries. AIDTRACK_OWED_BACKOFF_HOURS=1,6,24,72
+    owed_backoff_hours: tuple[float, ...] = (1.0, 6.0, 24.0, 72.0)
+    owed_max_tries: int = 8
+
     @property
     def archive_dir(self) -> Path:
         return self.warehouse.parent / "archive"
@@ -73,6 +80,10 @@ class Settings:
         """Held for a whole pipeline run, so two runs on one warehouse never overlap."""
         return self.warehouse.with_suffix(self.warehouse.suffix + ".run.lock")
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(backoff_hours=self.owed_backoff_hours, max_tries=self.owed_max_tries)
+
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
 
@@ -81,6 +92,11 @@ def _coerce(raw: str, target_type: type | str) -> object:
     kind = target_type if isinstance(target_type, str) else target_type.__name__
     if "Path" in kind:
         return Path(raw)
+    if kind.startswith("tuple"):
+        values = tuple(float(part) for part in raw.split(",") if part.strip())
+        if not values or any(v < 0 for v in values):
+            raise ValueError("expected a comma-separated list of non-negative numbers")
+        return values
     if "bool" in kind:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if "int" in kind:

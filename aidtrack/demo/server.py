@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
+import time
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,9 @@ class SiteServer:
     def __init__(self, root: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = (root or site_root()).resolve()
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
+        # Fault scripts for tests: a path answering with an error status, paths answering slowly.
+        self.broken: dict[str, int] = {}  # path → HTTP status to answer instead of the page
+        self.delays: dict[str, float] = {}  # path prefix → seconds to wait before answering
         self._lock = threading.Lock()
         server = self
 
@@ -54,7 +58,16 @@ class SiteServer:
             def _serve(self, send_body: bool) -> None:
                 with server._lock:
                     server.requests.append((self.command, self.path, dict(self.headers.items())))
-                body = server.render(urlsplit(self.path).path)
+                    path = urlsplit(self.path).path
+                    broken = server.broken.get(path)
+                    delay = max((s for p, s in server.delays.items() if path.startswith(p)), default=0.0)
+                if delay:
+                    time.sleep(delay)
+                if broken:
+                    status = HTTPStatus(broken)
+                    self._reply(status, f"{status.phrase}\n".encode(), "text/plain", send_body)
+                    return
+                body = server.render(path)
                 if body is None:
                     self._reply(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", send_body)
                     return

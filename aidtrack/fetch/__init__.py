@@ -3,6 +3,7 @@
 from aidtrack.fetch.archive import ArchiveEntry, RawArchive
 from aidtrack.fetch.client import (
     FAILED,
+    INTERRUPTED,
     NOT_MODIFIED,
     OK,
     SKIPPED_ROBOTS,
@@ -13,6 +14,7 @@ from aidtrack.fetch.client import (
 
 __all__ = [
     "FAILED",
+    "INTERRUPTED",
     "NOT_MODIFIED",
     "OK",
     "SKIPPED_ROBOTS",

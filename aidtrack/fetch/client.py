@@ -12,7 +12,6 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -34,6 +33,11 @@ OK = "ok"
 NOT_MODIFIED = "not_modified"
 SKIPPED_ROBOTS = "skipped_robots"
 FAILED = "failed"
+INTERRUPTED = "interrupted"  # the run was stopped (Ctrl-C, SIGTERM) before this URL was fetched
+
+# After a stop, fetch threads still inside a request get this long to finish before they are abandoned
+# (they are daemon threads: a request stuck in a 30 s read must not hold up the end of the run).
+STOP_GRACE_SECONDS = 2.0
 
 _ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -53,7 +57,7 @@ class FetchRequest:
 class FetchResult:
     url: str  # requested
     final_url: str  # after redirects
-    outcome: str  # "ok" | "not_modified" | "skipped_robots" | "failed"
+    outcome: str  # "ok" | "not_modified" | "skipped_robots" | "failed" | "interrupted"
     status: int | None
     body: bytes | None  # decoded from transfer/content-encoding; None unless ok
     text: str | None  # body decoded to str; None unless ok (and None for binary bodies: PDF, gzip…)
@@ -81,11 +85,21 @@ class _Attempt:
     body: bytes | None = None
     error: str | None = None
     retryable: bool = False
+    interrupted: bool = False
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+class _Stopped(Exception):
+    """Raised inside a body download when the run is stopped."""
+
+
 class Fetcher:
-    """Context manager; thread-safe. One instance per run: robots.txt and pacing state live here."""
+    """Context manager; thread-safe. One instance per run: robots.txt and pacing state live here.
+
+    ``stop`` (an event the caller may set from a signal handler) ends the fetcher's work early: waits
+    are cut short, no new request is sent, downloads under way are dropped, and every fetch asked for
+    afterwards answers ``outcome="interrupted"``.
+    """
 
     def __init__(
         self,
@@ -93,11 +107,14 @@ class Fetcher:
         *,
         archive: RawArchive | None = None,
         transport: httpx.BaseTransport | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self.archive = archive
+        self.stop_event = stop if stop is not None else threading.Event()
         self.retry = RetryPolicy(settings)
-        self.pacer = HostPacer(settings.max_concurrency)
+        # Waiting out a host's delay or a backoff ends at once when the run is stopped.
+        self.pacer = HostPacer(settings.max_concurrency, sleep=self.stop_event.wait)
         self.robots = RobotsCache(settings.user_agent, self._load_robots)
         self._client = httpx.Client(
             transport=transport,
@@ -130,6 +147,14 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
+
+    def interrupt(self) -> None:
+        """Stop: see the class docstring. Safe to call from a signal handler or another thread."""
+        self.stop_event.set()
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stop_event.is_set()
 
     def fetch(
         self,
@@ -184,7 +209,7 @@ class Fetcher:
         def run_host(reqs: list[FetchRequest]) -> None:
             try:
                 for r in reqs:
-                    if stop.is_set():
+                    if stop.is_set() or self.interrupted:
                         return
                     if not hand_over(
                         self.fetch(r.url, etag=r.etag, last_modified=r.last_modified, delay=r.delay)
@@ -193,21 +218,43 @@ class Fetcher:
             finally:
                 hand_over(None)
 
-        workers = max(1, min(self.settings.max_concurrency, len(by_host)))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aidtrack-fetch")
+        # At most max_concurrency hosts at once; each worker takes whole hosts from the queue. Daemon
+        # threads, so that after a stop a request stuck in a slow read is abandoned, not waited for.
+        hosts: queue.Queue[list[FetchRequest]] = queue.Queue()
+        for reqs in by_host.values():
+            hosts.put(reqs)
+
+        def work() -> None:
+            while True:
+                try:
+                    reqs = hosts.get_nowait()
+                except queue.Empty:
+                    return
+                run_host(reqs)
+
+        workers = [
+            threading.Thread(target=work, name=f"aidtrack-fetch-{i}", daemon=True)
+            for i in range(max(1, min(self.settings.max_concurrency, len(by_host))))
+        ]
+        for worker in workers:
+            worker.start()
         try:
-            for reqs in by_host.values():
-                pool.submit(run_host, reqs)
             remaining = len(by_host)
-            while remaining:
-                item = done.get()
+            while remaining and not self.interrupted:
+                try:
+                    item = done.get(timeout=0.2)
+                except queue.Empty:
+                    continue
                 if item is None:
                     remaining -= 1
                 else:
                     yield item
         finally:
             stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            grace = STOP_GRACE_SECONDS if self.interrupted else None
+            deadline = time.monotonic() + grace if grace is not None else None
+            for worker in workers:
+                worker.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -254,9 +301,13 @@ class Fetcher:
         attempts = 0
         while True:
             current = tracker.current
+            if self.interrupted:
+                return finish(_stopped_result(url, current, attempts))
             crawl_delay = None
             if check_robots:
                 decision = self.robots.check(current)
+                if not decision.allowed and self.interrupted:  # robots.txt unread because we stopped
+                    return finish(_stopped_result(url, current, attempts))
                 if not decision.allowed:
                     r = _result(url, current, SKIPPED_ROBOTS, None, error=decision.reason, attempts=attempts)
                     return finish(r)
@@ -268,6 +319,8 @@ class Fetcher:
                 hop_attempts += 1
                 attempts += 1
                 att = self._attempt(current, headers, hop_delay, max_bytes, truncate)
+                if att.interrupted:
+                    return finish(_stopped_result(url, current, attempts - 1, att.error))
                 wait = None
                 if att.status in (429, 503) and att.headers.get("retry-after"):
                     wait = self.retry.backoff(hop_attempts, att.headers.get("retry-after"))
@@ -327,6 +380,9 @@ class Fetcher:
         """One request, inside the host's slot. Only reads the body of 2xx responses."""
         with self.pacer.slot(url, delay):
             att = _Attempt()
+            if self.interrupted:  # stopped while waiting for the slot: send nothing
+                att.interrupted, att.error = True, "run interrupted before this page was fetched"
+                return att
             deadline = time.monotonic() + self.settings.total_timeout
             try:
                 with self._client.stream("GET", url, headers=headers) as resp:
@@ -340,12 +396,14 @@ class Fetcher:
                             raise BodyTooLarge(max_bytes)
                         chunks, coding = _raw_body(resp)
                         att.body = read_limited(
-                            chunks,
+                            self._unless_stopped(chunks),
                             coding,
                             max_bytes,
                             deadline=deadline,
                             truncate=truncate,
                         )
+            except _Stopped:
+                att.interrupted, att.error, att.body = True, "run interrupted during the download", None
             except (BodyTooLarge, BodyDecodeError, DownloadTooSlow) as exc:
                 att.error, att.retryable, att.body = str(exc), False, None
             except httpx.HTTPError as exc:
@@ -354,6 +412,12 @@ class Fetcher:
             except (ValueError, UnicodeError) as exc:  # malformed URL/host that slipped past _check_url
                 att.error, att.retryable, att.body = f"invalid URL: {exc}", False, None
             return att
+
+    def _unless_stopped(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            if self.interrupted:
+                raise _Stopped
+            yield chunk
 
     def _load_robots(self, robots_url: str) -> RobotsResponse:
         result = self._fetch(
@@ -412,6 +476,12 @@ def _check_url(url: str) -> str | None:
     if not parts.hostname:
         return f"invalid URL {url!r}: no host"
     return None
+
+
+def _stopped_result(
+    url: str, current: str, attempts: int, error: str = "run interrupted before this page was fetched"
+) -> FetchResult:
+    return _result(url, current, INTERRUPTED, None, error=error, attempts=attempts)
 
 
 def _result(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from aidtrack.fetch import Fetcher, FetchResult
+from aidtrack.fetch import INTERRUPTED, Fetcher, FetchResult
 from aidtrack.sources.config import SourceConfig
 from aidtrack.sources.csv_source import CuratedFileError, CuratedPledge, read_curated
 from aidtrack.sources.entries import Entry, dedupe, matches_keywords, newest_first, published_before
@@ -29,9 +29,16 @@ class Discovery:
     curated: list[CuratedPledge] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)  # every fetch made, for the fetch log
     error: str | None = None  # why the source failed as a whole (None if fine)
+    # The run was stopped before discovery finished: entries may be missing, so nothing learnt here
+    # (validators above all) may be trusted as complete. Not the source's fault: ``error`` stays None.
+    interrupted: bool = False
 
 
 class _SourceFailed(Exception):
+    pass
+
+
+class _Interrupted(Exception):
     pass
 
 
@@ -52,6 +59,8 @@ class _Walker:
             except Exception as exc:  # the caller's store failing must not fail the source
                 log.warning("validators(%s) failed: %s", url, exc)
         result = self.fetcher.fetch(url, etag=etag, last_modified=last_modified, delay=self.source.delay)
+        if result.outcome == INTERRUPTED:
+            raise _Interrupted
         self.fetches.append(result)
         return result
 
@@ -98,6 +107,8 @@ def discover(
         discovery.entries = newest_first(entries, limit)
     except _SourceFailed as exc:
         discovery.error = str(exc)
+    except _Interrupted:
+        discovery.interrupted = True
     except Exception as exc:  # a bug or an input nobody foresaw: report, never crash the run
         log.exception("discovering %s failed", source.name)
         discovery.error = f"internal error: {type(exc).__name__}: {exc}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,16 +20,17 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from aidtrack.errors import AidtrackError
 from aidtrack.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-class WarehouseBusyError(RuntimeError):
+class WarehouseBusyError(AidtrackError, RuntimeError):
     """The warehouse stayed locked by another process for longer than we were willing to wait."""
 
 
-class WarehouseNotWritableError(RuntimeError):
+class WarehouseNotWritableError(AidtrackError, RuntimeError):
     """The warehouse's folder cannot be written (missing permission, read-only file system, …)."""
 
 
@@ -117,15 +119,19 @@ def read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-class RunInProgressError(RuntimeError):
+class RunInProgressError(AidtrackError, RuntimeError):
     """Another pipeline run on this warehouse did not finish within the wait allowed."""
 
 
 @contextmanager
-def exclusive_run(settings: Settings, on_wait: Callable[[str], object] = log.warning) -> Iterator[None]:
+def exclusive_run(
+    settings: Settings,
+    on_wait: Callable[[str], object] = log.warning,
+    stop: threading.Event | None = None,
+) -> Iterator[None]:
     """Hold the warehouse's run lock for a whole pipeline run. A second run waits (bounded, with a log
-    line saying why) and raises ``RunInProgressError`` if the first is still going; a run that dies
-    releases the lock with its process."""
+    line saying why) and raises ``RunInProgressError`` if the first is still going, or as soon as
+    ``stop`` is set; a run that dies releases the lock with its process."""
     _lock_file_ready(settings.run_lock_path)
     lock = FileLock(str(settings.run_lock_path))
     try:
@@ -135,12 +141,21 @@ def exclusive_run(settings: Settings, on_wait: Callable[[str], object] = log.war
             f"another pipeline run is using {settings.warehouse}; waiting up to {settings.run_wait_seconds:.0f}s "
             "for it to finish"
         )
-        try:
-            lock.acquire(timeout=settings.run_wait_seconds)
-        except Timeout as exc:
-            raise RunInProgressError(
-                f"another pipeline run was still using {settings.warehouse} after {settings.run_wait_seconds:.0f}s"
-            ) from exc
+        deadline = time.monotonic() + settings.run_wait_seconds
+        while True:  # in short slices, so that Ctrl-C while waiting ends the wait at once
+            if stop is not None and stop.is_set():
+                raise RunInProgressError(
+                    f"stopped while waiting for another run on {settings.warehouse}"
+                ) from None
+            try:
+                lock.acquire(timeout=min(1.0, max(0.0, deadline - time.monotonic())))
+                break
+            except Timeout as exc:
+                if time.monotonic() >= deadline:
+                    raise RunInProgressError(
+                        f"another pipeline run was still using {settings.warehouse} after "
+                        f"{settings.run_wait_seconds:.0f}s"
+                    ) from exc
     try:
         yield
     finally:

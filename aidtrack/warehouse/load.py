@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from aidtrack.collect import KnownState, SourceBatch, extractor_version, mention_id
+from aidtrack.owed import OwedUrl
 from aidtrack.sources import CuratedPledge, SourceConfig
 
 
@@ -68,7 +69,24 @@ def known_state(con: duckdb.DuckDBPyConnection) -> KnownState:
             "select canonical_url, content_hash, extracted_version from documents"
         ).fetchall()
     }
-    return KnownState(validators=validators, documents=documents)
+    owed: dict[str, dict[str, OwedUrl]] = {}
+    for row in con.execute(f"select {', '.join(_OWED_COLUMNS)} from owed_urls").fetchall():
+        record = OwedUrl(*row)
+        owed.setdefault(record.source, {})[record.url] = record
+    return KnownState(validators=validators, documents=documents, owed=owed)
+
+
+_OWED_COLUMNS = [
+    "source",
+    "url",
+    "status",
+    "tries",
+    "first_owed_at",
+    "last_tried_at",
+    "next_try_at",
+    "last_reason",
+    "published_hint",
+]
 
 
 _FETCH_COLUMNS = [
@@ -140,8 +158,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
             "content_hash": r.content_hash,
             "updated_at": r.fetched_at,
         }
-        for _, r in batch.fetches
-        if r.outcome == "ok" and (r.etag or r.last_modified or r.content_hash)
+        for purpose, r in batch.fetches
+        if r.outcome == "ok"
+        and (r.etag or r.last_modified or r.content_hash)
+        # A discovery the run was stopped in the middle of may have missed entries: a stored validator
+        # would turn the next run's fetch of that feed or sitemap into a 304 and lose them.
+        and (purpose != "discover" or batch.discovery_complete)
     }
     if validators:
         con.register(
@@ -226,6 +248,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
                                  stated_date::date as stated_date, period::varchar as period,
                                  amount_low::double as amount_low)
                from mention_frame"""
+        )
+
+    if batch.settled:
+        con.execute(
+            "delete from owed_urls where source = ? and url in (select unnest(?))", [name, batch.settled]
+        )
+    if batch.owed:
+        con.executemany(
+            f"insert or replace into owed_urls ({', '.join(_OWED_COLUMNS)}) values ({', '.join('?' * len(_OWED_COLUMNS))})",
+            [[getattr(o, c) for c in _OWED_COLUMNS] for o in {o.url: o for o in batch.owed}.values()],
         )
 
     if batch.source.kind == "csv" and batch.curated:

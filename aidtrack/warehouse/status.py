@@ -63,3 +63,38 @@ def failing_sources(con: duckdb.DuckDBPyConnection) -> list[FailingSource]:
         """
     ).fetchall()
     return [FailingSource(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OwedPage:
+    source: str
+    url: str
+    status: str  # owed | given_up
+    tries: int
+    next_try_at: datetime
+    last_reason: str
+
+
+@dataclass(frozen=True)
+class OwedSummary:
+    n_owed: int
+    n_given_up: int
+    rows: list[OwedPage]  # owed first (soonest retry first), then given up (latest first)
+
+
+def owed_pages(con: duckdb.DuckDBPyConnection, limit: int = 10) -> OwedSummary:
+    """What the retry ledger holds: how many pages are owed a retry or were given up, and the first
+    ``limit`` of them."""
+    if not con.execute("select 1 from information_schema.tables where table_name = 'owed_urls'").fetchone():
+        return OwedSummary(0, 0, [])  # a warehouse from before the retry ledger, not yet migrated
+    n_owed, n_given_up = con.execute(
+        "select count(*) filter (status = 'owed'), count(*) filter (status = 'given_up') from owed_urls"
+    ).fetchone()
+    rows = con.execute(
+        """select source, url, status, tries, next_try_at, last_reason from owed_urls
+           order by status = 'given_up', case when status = 'owed' then epoch(next_try_at)
+                                              else -epoch(last_tried_at) end, url
+           limit ?""",
+        [limit],
+    ).fetchall()
+    return OwedSummary(n_owed or 0, n_given_up or 0, [OwedPage(*row) for row in rows])
