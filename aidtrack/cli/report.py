@@ -4,8 +4,8 @@ All of them open the warehouse read-only (so they work while a pipeline run writ
 bounded, for the writer's short load phase), and turn every expected failure into one clear line.
 """
 
-# No `from __future__ import annotations` here: typer evaluates the annotations of the commands defined
-# inside register(), and those name WarehouseOpt, which is local to it.
+from __future__ import annotations
+
 import csv
 import io
 import json
@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 
-from aidtrack.ledger.fx import UnknownCurrencyError
+from aidtrack.cli.common import WarehouseOpt, console, user_errors
 from aidtrack.settings import load_settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 class ReportFormat(StrEnum):
@@ -40,112 +42,106 @@ CurrencyOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    """Add the report, chart, export and sql commands to the ``aidtrack`` app."""
-    # Imported here, not at module level: cli.py imports this module at its end (see its register line).
-    from aidtrack.cli import WarehouseOpt, _fail, console
+app = typer.Typer()
 
-    @contextmanager
-    def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-        from aidtrack.report.data import ReportError
-        from aidtrack.report.sql import QueryError
-        from aidtrack.warehouse import WarehouseBusyError, read_only
 
-        try:
-            settings = load_settings(warehouse=warehouse)
-            with read_only(settings) as con:
-                yield con
-        except (FileNotFoundError, WarehouseBusyError, ReportError, QueryError, UnknownCurrencyError) as exc:
-            raise _fail(str(exc)) from None
-        except duckdb.Error as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise _fail(f"warehouse {warehouse or 'default'}: {first}") from None
-        except OSError as exc:
-            raise _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
-        except ValueError as exc:
-            raise _fail(str(exc)) from None
+@contextmanager
+def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    from aidtrack.warehouse import read_only
 
-    def emit(text: str) -> None:
-        typer.echo(text, nl=not text.endswith("\n"))
+    with user_errors():
+        settings = load_settings(warehouse=warehouse)
+        with read_only(settings) as con:
+            yield con
 
-    @app.command()
-    def report(
-        program: ProgramOpt = "PURL",
-        currency: CurrencyOpt = "USD",
-        format: Annotated[
-            ReportFormat,
-            typer.Option("--format", "-f", help="table (rich), csv (the months), json (everything)"),
-        ] = ReportFormat.table,
-        last: Annotated[int | None, typer.Option(help="only the last N months in the table")] = None,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Months vs target (rolling 3m, cumulative, gap), pace, top donors, official totals, failed sources."""
-        from aidtrack.report.data import build_report
-        from aidtrack.report.terminal import report_renderable
 
-        with reading(warehouse) as con:
-            data = build_report(con, program=program, currency=currency.upper())
-        if format is ReportFormat.table:
-            console.print(report_renderable(data, last=last))
-        elif format is ReportFormat.json:
-            emit(json.dumps(data.as_dict(), indent=2, default=str, ensure_ascii=False))
-        else:
-            emit(_months_csv(data))
+def emit(text: str) -> None:
+    typer.echo(text, nl=not text.endswith("\n"))
 
-    @app.command()
-    def chart(
-        out: Annotated[Path, typer.Option("--out", "-o", help="image file (.png, .svg or .pdf)")] = Path(
-            "chart.png"
+
+@app.command()
+def report(
+    program: ProgramOpt = "PURL",
+    currency: CurrencyOpt = "USD",
+    format: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="table (rich), csv (the months), json (everything)"),
+    ] = ReportFormat.table,
+    last: Annotated[
+        int | None, typer.Option(min=1, help="only the last N months in the table (1 or more)")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Months vs target (rolling 3m, cumulative, gap), pace, top donors, official totals, failed sources."""
+    from aidtrack.report.data import build_report
+    from aidtrack.report.terminal import report_renderable
+
+    with reading(warehouse) as con:
+        data = build_report(con, program=program, currency=currency.upper())
+    if format is ReportFormat.table:
+        console.print(report_renderable(data, last=last))
+    elif format is ReportFormat.json:
+        emit(json.dumps(data.as_dict(), indent=2, default=str, ensure_ascii=False))
+    else:
+        emit(_months_csv(data))
+
+
+@app.command()
+def chart(
+    out: Annotated[Path, typer.Option("--out", "-o", help="image file (.png, .svg or .pdf)")] = Path(
+        "chart.png"
+    ),
+    program: ProgramOpt = "PURL",
+    currency: CurrencyOpt = "USD",
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Monthly bars with the target line, and cumulative vs cumulative target, as an image."""
+    from aidtrack.report.chart import write_chart
+    from aidtrack.report.data import build_report
+
+    with reading(warehouse) as con:
+        data = build_report(con, program=program, currency=currency.upper())
+        written = write_chart(data, out)
+    console.print(f"wrote {written}")
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for one file per table and view")] = Path(
+        "export"
+    ),
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Every table and mart to CSV or Parquet files (DuckDB COPY), one file each."""
+    from aidtrack.report.export import export_warehouse
+
+    with reading(warehouse) as con:
+        written = export_warehouse(con, out, format.value)
+    console.print(f"wrote {len(written)} {format.value} files to {out}")
+
+
+@app.command()
+def sql(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='a query ("select ...") or a .sql file, e.g. sql/queries/this_month_vs_target.sql'
         ),
-        program: ProgramOpt = "PURL",
-        currency: CurrencyOpt = "USD",
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Monthly bars with the target line, and cumulative vs cumulative target, as an image."""
-        from aidtrack.report.chart import write_chart
-        from aidtrack.report.data import build_report
+    ],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Run a read-only query (or a .sql file) on the warehouse; print a table, CSV or JSON."""
+    from aidtrack.report.sql import read_query, run_query, to_csv, to_json, to_table
 
-        with reading(warehouse) as con:
-            data = build_report(con, program=program, currency=currency.upper())
-            written = write_chart(data, out)
-        console.print(f"wrote {written}")
-
-    @app.command()
-    def export(
-        format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
-        out: Annotated[
-            Path, typer.Option("--out", "-o", help="folder for one file per table and view")
-        ] = Path("export"),
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Every table and mart to CSV or Parquet files (DuckDB COPY), one file each."""
-        from aidtrack.report.export import export_warehouse
-
-        with reading(warehouse) as con:
-            written = export_warehouse(con, out, format.value)
-        console.print(f"wrote {len(written)} {format.value} files to {out}")
-
-    @app.command()
-    def sql(
-        query: Annotated[
-            str,
-            typer.Argument(
-                help='a query ("select ...") or a .sql file, e.g. sql/queries/this_month_vs_target.sql'
-            ),
-        ],
-        format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Run a read-only query (or a .sql file) on the warehouse; print a table, CSV or JSON."""
-        from aidtrack.report.sql import read_query, run_query, to_csv, to_json, to_table
-
-        render: Callable = {ReportFormat.csv: to_csv, ReportFormat.json: to_json}.get(format, to_table)
-        with reading(warehouse) as con:
-            result = run_query(con, read_query(query))
-        if format is ReportFormat.table:
-            console.print(render(result))
-        else:
-            emit(render(result))
+    render: Callable = {ReportFormat.csv: to_csv, ReportFormat.json: to_json}.get(format, to_table)
+    with reading(warehouse) as con:
+        result = run_query(con, read_query(query))
+    if format is ReportFormat.table:
+        console.print(render(result))
+    else:
+        emit(render(result))
 
 
 def _months_csv(data) -> str:  # noqa: ANN001 - a Report

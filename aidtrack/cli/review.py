@@ -6,20 +6,23 @@ rebuilds the ledger in one transaction (the data checks run too: a decision that
 rolled back and explained).
 """
 
-# No `from __future__ import annotations`: typer evaluates the annotations of the commands defined inside
-# register(), and those name WarehouseOpt, which is local to it.
+from __future__ import annotations
+
 import getpass
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 from rich.markup import escape
 
+from aidtrack.cli.common import WarehouseOpt, console, fail, user_errors
 from aidtrack.settings import load_settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="why (kept in the pledge's history)")]
 ByOpt = Annotated[
@@ -42,251 +45,227 @@ def _money(value: float | None, currency: str = "USD") -> str:
     return money(value, currency)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``review`` (with confirm, reject, edit, show) and ``add-pledge`` to the ``aidtrack`` app."""
-    from aidtrack.cli import WarehouseOpt, _fail, console
-    from aidtrack.ledger.checks import DataCheckError
-    from aidtrack.ledger.fx import UnknownCurrencyError, use_rates_file
-    from aidtrack.ledger.overrides import OverrideError
-    from aidtrack.warehouse import WarehouseBusyError
+@contextmanager
+def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    from aidtrack.warehouse import read_only
 
-    expected = (
-        FileNotFoundError,
-        WarehouseBusyError,
-        OverrideError,
-        DataCheckError,
-        UnknownCurrencyError,
-        ValueError,
-    )
+    with user_errors():
+        settings = load_settings(warehouse=warehouse)
+        with read_only(settings) as con:
+            yield con
 
-    @contextmanager
-    def guarded() -> Iterator[None]:
-        try:
-            yield
-        except DataCheckError as exc:
-            raise _fail(str(exc).replace("\n", " ").replace("  ", " ")) from None
-        except expected as exc:
-            raise _fail(str(exc)) from None
-        except duckdb.Error as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise _fail(f"warehouse: {first}") from None
 
-    @contextmanager
-    def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-        from aidtrack.warehouse import read_only
+def writing(warehouse: Path | None, work: Callable[[duckdb.DuckDBPyConnection], object]) -> object:
+    from aidtrack.warehouse import prepare, writer
 
-        with guarded():
-            settings = load_settings(warehouse=warehouse)
-            with read_only(settings) as con:
-                yield con
-
-    def writing(warehouse: Path | None, work: Callable[[duckdb.DuckDBPyConnection], object]) -> object:
-        from aidtrack.warehouse import prepare, writer
-
-        with guarded():
-            settings = load_settings(warehouse=warehouse)
-            if not settings.warehouse.exists():
-                raise FileNotFoundError(
-                    f"no warehouse at {settings.warehouse}: run `aidtrack run` first, or pass --warehouse"
-                )
-            use_rates_file(settings.fx_file)
-            with writer(settings) as con:
-                prepare(con)  # an older warehouse gets the overrides table first
-                con.execute("begin")
-                try:
-                    result = work(con)
-                    con.execute("commit")
-                except BaseException:
-                    con.execute("rollback")
-                    raise
-            return result
-
-    review_app = typer.Typer(
-        help="Pledges the ledger is least sure about, and analysts' decisions on them.",
-        invoke_without_command=True,
-        no_args_is_help=False,
-    )
-    app.add_typer(review_app, name="review")
-
-    @review_app.callback()
-    def review(
-        ctx: typer.Context,
-        status: Annotated[
-            str, typer.Option("--status", "-s", help="review, counted, rejected or all")
-        ] = "all",
-        program: Annotated[str | None, typer.Option("--program", "-p", help="only this program")] = None,
-        limit: Annotated[int, typer.Option("--limit", "-n", help="how many pledges")] = 20,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """List pledges, lowest confidence first, with their quotes, sources and decisions."""
-        if ctx.invoked_subcommand is not None:
-            return
-        from aidtrack.ledger.review import STATUSES, review_queue
-
-        if status != "all" and status not in STATUSES:
-            raise _fail(f"--status {status!r}: one of {', '.join(STATUSES)} or all")
-        with reading(warehouse) as con:
-            pledges = review_queue(
-                con, limit=limit, status=None if status == "all" else status, program=program
+    with user_errors():
+        settings = load_settings(warehouse=warehouse)
+        if not settings.warehouse.exists():
+            raise FileNotFoundError(
+                f"no warehouse at {settings.warehouse}: run `aidtrack run` first, or pass --warehouse"
             )
-        if not pledges:
-            console.print("no pledges to show")
-            return
-        for pledge in pledges:
-            print_pledge(pledge)
+        from aidtrack.ledger.fx import use_rates_file
 
-    def print_pledge(p) -> None:  # noqa: ANN001 - a PledgeView
-        colour = {"counted": "green", "review": "yellow", "rejected": "red"}.get(p.status, "white")
-        stated = _money(p.amount, p.currency)
-        usd = "" if p.currency == "USD" else f" = {_money(p.amount_usd)} (ECB {p.fx_date})"
+        use_rates_file(settings.fx_file)
+        with writer(settings) as con:
+            prepare(con)  # an older warehouse gets the overrides table first
+            con.execute("begin")
+            try:
+                result = work(con)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+    # The HTML report and chart beside the warehouse show the decision at once, not at the next run.
+    from aidtrack.runs import publish_reports
+
+    publish_reports(settings)
+    return result
+
+
+app = typer.Typer()
+review_app = typer.Typer(
+    help="Pledges the ledger is least sure about, and analysts' decisions on them.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.callback()
+def review(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option("--status", "-s", help="review, counted, rejected or all")] = "all",
+    program: Annotated[str | None, typer.Option("--program", "-p", help="only this program")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="how many pledges")] = 20,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """List pledges, lowest confidence first, with their quotes, sources and decisions."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from aidtrack.ledger.review import STATUSES, review_queue
+
+    if status != "all" and status not in STATUSES:
+        raise fail(f"--status {status!r}: one of {', '.join(STATUSES)} or all")
+    with reading(warehouse) as con:
+        pledges = review_queue(con, limit=limit, status=None if status == "all" else status, program=program)
+    if not pledges:
+        console.print("no pledges to show")
+        return
+    for pledge in pledges:
+        print_pledge(pledge)
+
+
+def print_pledge(p) -> None:  # noqa: ANN001 - a PledgeView
+    colour = {"counted": "green", "review": "yellow", "rejected": "red"}.get(p.status, "white")
+    stated = _money(p.amount, p.currency)
+    usd = "" if p.currency == "USD" else f" = {_money(p.amount_usd)} (ECB {p.fx_date})"
+    console.print(
+        f"[bold]{p.pledge_id}[/bold]  [{colour}]{p.status}[/{colour}]  confidence {p.confidence:.2f}  "
+        f"{', '.join(p.donors)}  {stated}{usd}  {p.program}  {p.announced_on}  "
+        f"{p.n_sources} source{'s' if p.n_sources != 1 else ''} ({p.origin})",
+        soft_wrap=True,
+    )
+    for c in p.citations:
+        amount = f" {_money(c.amount, c.currency)}" if c.amount is not None else ""
+        assumed = " (currency assumed)" if c.currency_assumed else ""
         console.print(
-            f"[bold]{p.pledge_id}[/bold]  [{colour}]{p.status}[/{colour}]  confidence {p.confidence:.2f}  "
-            f"{', '.join(p.donors)}  {stated}{usd}  {p.program}  {p.announced_on}  "
-            f"{p.n_sources} source{'s' if p.n_sources != 1 else ''} ({p.origin})",
+            f"    {c.kind:<8} {str(c.published_on or ''):<10}  {escape(c.source or '-')}"
+            f" {escape('[' + (c.tier or '?') + ']')}"
+            f"{amount}{assumed}  {escape(c.url or '')}",
             soft_wrap=True,
         )
-        for c in p.citations:
-            amount = f" {_money(c.amount, c.currency)}" if c.amount is not None else ""
-            assumed = " (currency assumed)" if c.currency_assumed else ""
-            console.print(
-                f"    {c.kind:<8} {str(c.published_on or ''):<10}  {escape(c.source or '-')}"
-                f" {escape('[' + (c.tier or '?') + ']')}"
-                f"{amount}{assumed}  {escape(c.url or '')}",
-                soft_wrap=True,
-            )
-            if c.quote:
-                quote = c.quote if len(c.quote) <= 200 else c.quote[:197] + "..."
-                console.print(f'             [dim]"{escape(quote)}"[/dim]', soft_wrap=True)
-        for d in p.decisions:
-            console.print(
-                f"    [cyan]{d.action}[/cyan] by {escape(d.analyst)} on {d.decided_at:%Y-%m-%d %H:%M}"
-                f"{' ' + escape(d.changes) if d.changes else ''}: {escape(d.reason)}",
-                soft_wrap=True,
-            )
-
-    @review_app.command()
-    def show(
-        pledge_id: Annotated[str, typer.Argument(help="pledge id (from `aidtrack review`)")],
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """One pledge with every citation and its decision history."""
-        from aidtrack.ledger.review import review_queue
-
-        with reading(warehouse) as con:
-            found = review_queue(con, limit=1, pledge_id=pledge_id)
-        if not found:
-            raise _fail(f"no pledge {pledge_id!r} in the ledger (see `aidtrack review`)")
-        print_pledge(found[0])
-
-    def after(verb: str, p) -> None:  # noqa: ANN001 - a PledgeView
-        counted = "counts in the totals" if p.status == "counted" else "is not in the totals"
-        console.print(f"{verb} {p.pledge_id}: now {p.status}; it {counted}")
-        print_pledge(p)
-
-    @review_app.command()
-    def confirm(
-        pledge_id: Annotated[str, typer.Argument(help="pledge id")],
-        reason: ReasonOpt,
-        by: ByOpt = None,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Count this pledge even if its confidence is below the review threshold."""
-        from aidtrack.ledger.review import decide
-
-        p = writing(
-            warehouse, lambda con: decide(con, pledge_id, "confirm", analyst=_analyst(by), reason=reason)
-        )
-        after("confirmed", p)
-
-    @review_app.command()
-    def reject(
-        pledge_id: Annotated[str, typer.Argument(help="pledge id")],
-        reason: ReasonOpt,
-        by: ByOpt = None,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history)."""
-        from aidtrack.ledger.review import decide
-
-        p = writing(
-            warehouse, lambda con: decide(con, pledge_id, "reject", analyst=_analyst(by), reason=reason)
-        )
-        after("rejected", p)
-
-    @review_app.command()
-    def edit(
-        pledge_id: Annotated[str, typer.Argument(help="pledge id")],
-        reason: ReasonOpt,
-        amount: Annotated[str | None, typer.Option(help="e.g. 200m, 1.5bn, 200000000")] = None,
-        currency: Annotated[str | None, typer.Option(help="ISO 4217, e.g. CAD")] = None,
-        donors: Annotated[
-            str | None, typer.Option(help="ISO alpha-3, comma-separated, e.g. DNK,NOR,SWE")
-        ] = None,
-        on: Annotated[str | None, typer.Option("--date", help="announcement date, YYYY-MM-DD")] = None,
-        program: Annotated[str | None, typer.Option(help="PURL, bilateral or other")] = None,
-        by: ByOpt = None,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Correct a pledge's amount, currency, donors, date or program (the old values stay in history)."""
-        from aidtrack.ledger.review import (
-            decide,
-            parse_amount,
-            parse_currency,
-            parse_date,
-            parse_donors,
-            parse_program,
+        if c.quote:
+            quote = c.quote if len(c.quote) <= 200 else c.quote[:197] + "..."
+            console.print(f'             [dim]"{escape(quote)}"[/dim]', soft_wrap=True)
+    for d in p.decisions:
+        console.print(
+            f"    [cyan]{d.action}[/cyan] by {escape(d.analyst)} on {d.decided_at:%Y-%m-%d %H:%M}"
+            f"{' ' + escape(d.changes) if d.changes else ''}: {escape(d.reason)}",
+            soft_wrap=True,
         )
 
-        with guarded():
-            values = {
-                "amount": parse_amount(amount) if amount else None,
-                "currency": parse_currency(currency) if currency else None,
-                "donors": parse_donors(donors) if donors else None,
-                "announced_on": parse_date(on) if on else None,
-                "program": parse_program(program) if program else None,
-            }
-        p = writing(
-            warehouse,
-            lambda con: decide(con, pledge_id, "edit", analyst=_analyst(by), reason=reason, **values),
-        )
-        after("edited", p)
 
-    @app.command("add-pledge")
-    def add_pledge(
-        donors: Annotated[str, typer.Option(help="ISO alpha-3, comma-separated, e.g. CAN or DNK,NOR,SWE")],
-        amount: Annotated[str, typer.Option(help="as stated, e.g. 200m, 1.5bn")],
-        currency: Annotated[str, typer.Option(help="ISO 4217 as stated, e.g. CAD")],
-        on: Annotated[str, typer.Option("--date", help="announcement date, YYYY-MM-DD")],
-        reason: ReasonOpt,
-        program: Annotated[str, typer.Option(help="PURL, bilateral or other")] = "PURL",
-        source_url: Annotated[str | None, typer.Option("--source-url", help="where it was announced")] = None,
-        by: ByOpt = None,
-        warehouse: WarehouseOpt = None,
-    ) -> None:
-        """Add a pledge no followed source reported (mentions of it found later attach to it)."""
-        from aidtrack.ledger.review import (
-            add_pledge as record_pledge,
-        )
-        from aidtrack.ledger.review import (
-            parse_amount,
-            parse_currency,
-            parse_date,
-            parse_donors,
-            parse_program,
-        )
+@review_app.command()
+def show(
+    pledge_id: Annotated[str, typer.Argument(help="pledge id (from `aidtrack review`)")],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """One pledge with every citation and its decision history."""
+    from aidtrack.ledger.review import review_queue
 
-        with guarded():
-            values = {
-                "donors": parse_donors(donors),
-                "amount": parse_amount(amount),
-                "currency": parse_currency(currency),
-                "announced_on": parse_date(on),
-                "program": parse_program(program),
-            }
-        p = writing(
-            warehouse,
-            lambda con: record_pledge(
-                con, source_url=source_url, analyst=_analyst(by), reason=reason, **values
-            ),
-        )
-        after("added", p)
+    with reading(warehouse) as con:
+        found = review_queue(con, limit=1, pledge_id=pledge_id)
+    if not found:
+        raise fail(f"no pledge {pledge_id!r} in the ledger (see `aidtrack review`)")
+    print_pledge(found[0])
+
+
+def after(verb: str, p) -> None:  # noqa: ANN001 - a PledgeView
+    counted = "counts in the totals" if p.status == "counted" else "is not in the totals"
+    console.print(f"{verb} {p.pledge_id}: now {p.status}; it {counted}")
+    print_pledge(p)
+
+
+@review_app.command()
+def confirm(
+    pledge_id: Annotated[str, typer.Argument(help="pledge id")],
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Count this pledge even if its confidence is below the review threshold."""
+    from aidtrack.ledger.review import decide
+
+    p = writing(warehouse, lambda con: decide(con, pledge_id, "confirm", analyst=_analyst(by), reason=reason))
+    after("confirmed", p)
+
+
+@review_app.command()
+def reject(
+    pledge_id: Annotated[str, typer.Argument(help="pledge id")],
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history)."""
+    from aidtrack.ledger.review import decide
+
+    p = writing(warehouse, lambda con: decide(con, pledge_id, "reject", analyst=_analyst(by), reason=reason))
+    after("rejected", p)
+
+
+@review_app.command()
+def edit(
+    pledge_id: Annotated[str, typer.Argument(help="pledge id")],
+    reason: ReasonOpt,
+    amount: Annotated[str | None, typer.Option(help="e.g. 200m, 1.5bn, 200000000")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217, e.g. CAD")] = None,
+    donors: Annotated[str | None, typer.Option(help="ISO alpha-3, comma-separated, e.g. DNK,NOR,SWE")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="announcement date, YYYY-MM-DD")] = None,
+    program: Annotated[str | None, typer.Option(help="PURL, bilateral or other")] = None,
+    by: ByOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Correct a pledge's amount, currency, donors, date or program (the old values stay in history)."""
+    from aidtrack.ledger.review import (
+        decide,
+        parse_amount,
+        parse_currency,
+        parse_date,
+        parse_donors,
+        parse_program,
+    )
+
+    with user_errors():
+        values = {
+            "amount": parse_amount(amount) if amount else None,
+            "currency": parse_currency(currency) if currency else None,
+            "donors": parse_donors(donors) if donors else None,
+            "announced_on": parse_date(on) if on else None,
+            "program": parse_program(program) if program else None,
+        }
+    p = writing(
+        warehouse,
+        lambda con: decide(con, pledge_id, "edit", analyst=_analyst(by), reason=reason, **values),
+    )
+    after("edited", p)
+
+
+@app.command("add-pledge")
+def add_pledge(
+    donors: Annotated[str, typer.Option(help="ISO alpha-3, comma-separated, e.g. CAN or DNK,NOR,SWE")],
+    amount: Annotated[str, typer.Option(help="as stated, e.g. 200m, 1.5bn")],
+    currency: Annotated[str, typer.Option(help="ISO 4217 as stated, e.g. CAD")],
+    on: Annotated[str, typer.Option("--date", help="announcement date, YYYY-MM-DD")],
+    reason: ReasonOpt,
+    program: Annotated[str, typer.Option(help="PURL, bilateral or other")] = "PURL",
+    source_url: Annotated[str | None, typer.Option("--source-url", help="where it was announced")] = None,
+    by: ByOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Add a pledge no followed source reported (mentions of it found later attach to it)."""
+    from aidtrack.ledger.review import (
+        add_pledge as record_pledge,
+    )
+    from aidtrack.ledger.review import (
+        parse_amount,
+        parse_currency,
+        parse_date,
+        parse_donors,
+        parse_program,
+    )
+
+    with user_errors():
+        values = {
+            "donors": parse_donors(donors),
+            "amount": parse_amount(amount),
+            "currency": parse_currency(currency),
+            "announced_on": parse_date(on),
+            "program": parse_program(program),
+        }
+    p = writing(
+        warehouse,
+        lambda con: record_pledge(con, source_url=source_url, analyst=_analyst(by), reason=reason, **values),
+    )
+    after("added", p)

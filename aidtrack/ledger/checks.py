@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from aidtrack.errors import AidtrackError
 from aidtrack.ledger.fx import known_currencies
@@ -80,6 +79,8 @@ def known_donors() -> frozenset[str]:
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    import pandas as pd  # here, not at import: readers of the warehouse never pay for pandas
+
     currencies = pd.DataFrame({"code": sorted(known_currencies())})  # noqa: F841
     donors = pd.DataFrame({"code": sorted(known_donors())})  # noqa: F841
     con.execute("create or replace temp table check_known_currencies as select * from currencies")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
-import pandas as pd
 
 from aidtrack.extract import REVIEW_THRESHOLD
 from aidtrack.ledger.build import PRIMARY_KINDS, VOUCHED_KINDS, Citation, LedgerPledge, build_ledger
@@ -197,6 +196,8 @@ def rebuild_ledger(con: duckdb.DuckDBPyConnection, review_threshold: float = REV
 
 def rebuild(con: duckdb.DuckDBPyConnection, review_threshold: float = REVIEW_THRESHOLD) -> LedgerBuild:
     """``rebuild_ledger`` with the details: excluded mentions and decisions whose pledge is gone."""
+    import pandas as pd  # here, not at import: readers of the warehouse never pay for pandas
+
     result = LedgerBuild()
     citations, result.excluded = load_citations(con)
     if result.excluded:
@@ -239,6 +240,8 @@ def _store_rates(con: duckdb.DuckDBPyConnection, ledger: list[dict], extra: set[
     """The rates the ledger used, plus those of stated shares (at their package's date) and of the running
     totals and targets officials stated, so the SQL models (reconciliation, candidate_targets) convert
     exactly as the Python code does."""
+    import pandas as pd  # here, not at import: readers of the warehouse never pay for pandas
+
     wanted = {(r["currency"], r["announced_on"]) for r in ledger} | extra
     wanted |= {(cur, on) for cur, on in con.execute(_REPORTED_DATES_SQL).fetchall() if cur and on}
     rows = []

@@ -2,7 +2,7 @@
 
 - ``publish(settings)`` writes ``report.png`` and ``report.html`` next to the warehouse (after every run);
 - ``print_report(con, console, program="PURL", currency="USD")`` prints the terminal report;
-- ``aidtrack report | chart | export | sql`` are registered by ``aidtrack.report.commands``.
+- ``aidtrack report | chart | export | sql`` are the commands in ``aidtrack.cli.report``.
 
 The two entry points are imported lazily so that ``import aidtrack.report.terminal`` (used by the CLI on
 every run) does not pull in matplotlib.

@@ -15,6 +15,7 @@ names the entry (index and name) and the key.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from bs4 import BeautifulSoup
 
 from aidtrack.errors import AidtrackError
 
@@ -41,7 +41,6 @@ DEFAULT_MAX_PAGES = 5
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
-_EMPTY_DOC = BeautifulSoup("", "html.parser")  # to validate CSS selectors at load time
 
 
 class SourcesFileError(AidtrackError, ValueError):
@@ -279,6 +278,15 @@ def _parse_entry(raw: Any, index: int, path: Path) -> SourceConfig:
     )
 
 
+@functools.cache
+def _empty_document():  # noqa: ANN202 - a BeautifulSoup
+    """To validate CSS selectors at load time; BeautifulSoup is imported only when a listing needs it,
+    so a typo in the sources file is reported at once."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup("", "html.parser")
+
+
 def _selector(raw: dict, key: str, fail: Any) -> str | None:
     value = raw.get(key)
     if value is None:
@@ -286,7 +294,7 @@ def _selector(raw: dict, key: str, fail: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise fail(key, f"'{key}' must be a CSS selector string")
     try:
-        _EMPTY_DOC.select_one(value)
+        _empty_document().select_one(value)
     except Exception as exc:  # soupsieve raises SelectorSyntaxError (and others on odd input)
         raise fail(key, f"'{key}' is not a valid CSS selector: {exc}") from None
     return value.strip()

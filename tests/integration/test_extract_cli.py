@@ -54,8 +54,22 @@ def test_one_output_line_per_input_line_in_order():
     assert out[3]["pledges"] == out[3]["aggregates"] == out[3]["targets"] == []
 
 
-def test_a_bad_line_is_one_clear_error_naming_the_line():
-    result = run_extract('{"id": 1, "text": "fine"}\n{not json}\n')
-    assert result.returncode == 1
-    assert "stdin line 2" in result.stderr and "Traceback" not in result.stderr
-    assert len(result.stdout.splitlines()) == 1  # the good line before it was answered
+def test_a_bad_line_gets_an_error_object_and_the_stream_goes_on():
+    """The contract is one output line per input line: a bad line is answered with an error object
+    (its id when it has one, its line number) and the lines after it are still answered."""
+    good = '{"id": "nl", "text": "The Netherlands will pay 500 million euros for a PURL package."}'
+    result = run_extract(
+        f'{{"id": 1, "text": "fine"}}\n{{not json}}\n{{"id": 7, "txt": "no text"}}\n[1, 2]\n'
+        f'{{"id": 8, "text": "x", "published": "not a date"}}\n{good}\n'
+    )
+    assert result.returncode == 1  # some lines were bad
+    assert "Traceback" not in result.stderr
+    assert "line 2" in result.stderr and "line 3" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 6
+    assert out[0]["id"] == 1 and "error" not in out[0]
+    assert out[1]["id"] is None and out[1]["line"] == 2 and "JSON" in out[1]["error"]
+    assert out[2]["id"] == 7 and out[2]["line"] == 3 and '"text"' in out[2]["error"]
+    assert out[3]["line"] == 4 and "object" in out[3]["error"]
+    assert out[4]["id"] == 8 and '"published" must be a date' in out[4]["error"]
+    assert out[5]["id"] == "nl" and out[5]["pledges"][0]["amount"] == 500_000_000

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from test_ledger_pipeline import run_fixture  # noqa: I001 - the sibling module's pipeline helper
 from typer.testing import CliRunner
 
@@ -58,6 +59,10 @@ def test_decisions_survive_a_full_reprocess(prefect_harness, tmp_path):
         "review", "edit", cap, "-w", wh, "--reason", "Global Affairs: CAD, not USD", "--currency", "CAD"
     )
     assert result.exit_code == 0 and "CAD 35.0m" in result.output, result.output
+    # The report beside the warehouse shows the decision at once, next to the quotes it overrides.
+    html = (settings.warehouse.parent / "report.html").read_text(encoding="utf-8")
+    report = " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
+    assert "edited by ana on" in report and "(reason: Global Affairs: CAD, not USD)" in report
     result = cli("review", "confirm", purl, "-w", wh, "--reason", "Global Affairs release", "--by", "ben")
     assert result.exit_code == 0, result.output
     result = cli(

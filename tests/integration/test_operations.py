@@ -292,3 +292,22 @@ def test_exit_status_is_non_zero_only_when_every_source_failed(prefect_harness, 
     out, err = run.communicate(timeout=300)
     assert run.returncode == 2, (out, err)
     assert "every source failed" in err and "vanished-feed" in out + err
+    # The failed state carries an exception with the summary, as Prefect expects of a failed state: no
+    # "TypeError: Unexpected result for failed state" from its engine.
+    assert "Unexpected result" not in out + err and "Traceback" not in out + err
+
+
+def test_a_run_where_every_source_failed_raises_with_its_summary(prefect_harness, demo_site, tmp_path):
+    from aidtrack.runs import EverySourceFailed
+    from flows.pipeline import pipeline
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"sources:\n  - name: vanished-feed\n    kind: rss\n    url: {demo_site.base_url}/gone/feed.xml\n",
+        encoding="utf-8",
+    )
+    state = pipeline(sources_file=str(sources), warehouse=str(tmp_path / "a.duckdb"), return_state=True)
+    assert state.is_failed()
+    with pytest.raises(EverySourceFailed) as raised:  # not Prefect's TypeError about the state's data
+        state.result()
+    assert list(raised.value.summary.failed) == ["vanished-feed"]
