@@ -76,7 +76,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     monies = find_money(sentence, lex)
     if not monies:
         return []
-    mentions = find_donors(sentence, lex, [(m.start, m.end) for m in monies])
+    mentions = find_donors(sentence, lex, [(m.start, m.conversion_end or m.end) for m in monies])
     groups = group_donors(sentence, mentions, lex)
     clauses = split_clauses(sentence, lex)
     cue_cache: dict[tuple[int, int], ClauseCues] = {}
@@ -95,6 +95,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         cues = cue_cache.get(clause)
         if cues is None:
             cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
+        if cues.target and not _target_governs(sentence, clause, money, lex):
+            cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
         donors, donor_how, members = donors_of[i]
         denied = _negated_before(sentence, clauses, clause, lex)
         period = period_after(sentence, money, lex)
@@ -130,6 +132,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # A running total or a goal with no programme of its own, in an article about PURL, is
             # about PURL ("contributions have reached $2bn so far"). Pledges keep the stricter rule.
             program, program_how = PURL, "article"
+        if program == PURL and set(donors) & lex.purl_sellers:
+            # "PURL buys US weapons": the seller is never a donor of the package.
+            donors = tuple(d for d in donors if d not in lex.purl_sellers)
+            notes.append("the seller of PURL weapons is not its donor")
+            if not donors and kind in ("pledge", "share"):
+                continue
         if program_how == "article":
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
@@ -165,6 +173,16 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 )
             )
     return out
+
+
+def _target_governs(sentence: str, clause: tuple[int, int], money: Money, lex: Lexicon) -> bool:
+    """A goal word makes the amount a target only when it stands before the amount in its clause ("the
+    aim is $1bn a month", "NATO wants allies to fund $1bn") or right after it ("a $1bn target"). After
+    the amount it describes something else: "$15m to an initiative aimed at supplying Ukraine", "1.1
+    billion kroner to help Ukraine secure its power supply" are pledges with a purpose."""
+    if lex.cues["target_strong"].search(sentence, clause[0], money.start):
+        return True
+    return lex.cues["target_after"].search(sentence[money.end : clause[1]]) is not None
 
 
 def _distributive(sentence: str, money: Money, members: _Members, lex: Lexicon) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,40 @@ def _cue_regex(entry: str) -> str:
 def alternation(words: list[str] | tuple[str, ...] | Any) -> str:
     """Literal alternatives, longest first so "US dollars" wins over "dollars"."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _alpha2(alpha3: str) -> str | None:
+    """ISO 3166 alpha-3 -> alpha-2 through CLDR's territory aliases (Babel), e.g. "ISL" -> "IS"."""
+    from babel.core import get_global
+
+    aliases = get_global("territory_aliases").get(alpha3.upper())
+    return aliases[0] if aliases and len(aliases[0]) == 2 else None
+
+
+def country_currency_words(data: dict[str, Any]) -> dict[str, str]:
+    """ "Icelandic kroner", "Norwegian kronor", "Canadian dollars" -> ISK, NOK, CAD: a country's name or
+    adjective before a currency noun names that country's currency. The country's currency and the
+    unit's name come from CLDR through Babel; the lexicon only says how this language writes each unit
+    (``currency_nouns``: CLDR's English unit name -> this language's words), so no list of every
+    country-and-currency pair is kept by hand."""
+    from babel.numbers import get_currency_name, get_territory_currencies
+
+    nouns: dict[str, list[str]] = data.get("currency_nouns", {})
+    if not nouns:
+        return {}
+    out: dict[str, str] = {}
+    for alpha3, entry in data.get("donors", {}).items():
+        alpha2 = _alpha2(alpha3)
+        currencies = get_territory_currencies(alpha2) if alpha2 else []
+        if not currencies:
+            continue
+        code = currencies[0]
+        unit = unicodedata.normalize("NFKD", get_currency_name(code, locale="en").split()[-1].lower())
+        unit = "".join(ch for ch in unit if not unicodedata.combining(ch))
+        for country_word in [*entry.get("names", []), *entry.get("adjectives", [])]:
+            for noun in nouns.get(unit, []):
+                out[f"{country_word} {noun}".lower()] = code
+    return out
 
 
 class CueSet:
@@ -94,7 +129,7 @@ class Lexicon:
             "collective", "non_aid_soft", "container_before", "respectively", "container_nouns",
             "container_to_before", "joint_partner",
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
-            "distributive_before_group",
+            "distributive_before_group", "target_after",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -127,9 +162,13 @@ class Lexicon:
         self.currency_prefixes: dict[str, str] = dict(common["currency_prefixes"])
         self.currency_codes: set[str] = set(common["currency_codes"])
         self.currency_words: dict[str, str] = {k.lower(): v for k, v in data["currency_words"].items()}
+        for words, code in country_currency_words(data).items():
+            self.currency_words.setdefault(words, code)
         self.ambiguous: dict[str, dict[str, Any]] = common["ambiguous_currencies"]
         self.url_countries: dict[str, str] = common.get("url_countries", {})
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
+        # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
+        self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
         self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
 
         prefix = alternation(list(self.currency_prefixes) + sorted(self.currency_codes))

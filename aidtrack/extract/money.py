@@ -28,6 +28,7 @@ class Money:
     currency: str  # ISO 4217, or an ambiguous sign such as "$" or "kr"
     qualifier: str | None = None  # "upper_bound", "lower_bound", "approximate"
     converted_to: tuple[float, str] | None = None  # a stated conversion that followed it
+    conversion_end: int | None = None  # where that conversion ends ("US$8bn" must not name a donor)
 
     @property
     def explicit(self) -> bool:
@@ -115,14 +116,50 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
     return out
 
 
+_BRACKET_OPEN = re.compile(r"\s*([(\[])")
+_BRACKETS = {"(": ")", "[": "]"}
+_LIST_SEPARATORS = re.compile(r"[;,/]|\band\b", re.I)
+
+
 def _fold_conversions(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]:
     out: list[Money] = []
-    for money in found:
+    skip_until = -1
+    for i, money in enumerate(found):
+        if money.start < skip_until:
+            continue
+        inside = _bracketed_conversions(sentence, money, found[i + 1 :], lex)
+        if inside:
+            # "ISK 130 million [just over $1 million; €929,000]": every amount in the bracket restates it.
+            skip_until = inside[-1].end
+            out.append(replace(money, converted_to=(inside[0].amount, inside[0].currency),
+                               conversion_end=inside[-1].end))  # fmt: skip
+            continue
         if out and _is_conversion(sentence, out[-1], money, lex):
-            out[-1] = replace(out[-1], converted_to=(money.amount, money.currency))
+            out[-1] = replace(out[-1], converted_to=(money.amount, money.currency), conversion_end=money.end)
             continue
         out.append(money)
     return out
+
+
+def _bracketed_conversions(sentence: str, money: Money, later: list[Money], lex: Lexicon) -> list[Money]:
+    """The amounts in a bracket right after ``money`` when the bracket holds only amounts in other
+    currencies, connectors ("about", "just over") and list separators; else []."""
+    opened = _BRACKET_OPEN.match(sentence, money.end)
+    if not opened:
+        return []
+    close = sentence.find(_BRACKETS[opened.group(1)], opened.end())
+    if close < 0:
+        return []
+    inside = [m for m in later if m.end <= close]
+    if len(inside) < 2 or any(m.currency == money.currency for m in inside):
+        return []  # one amount is the pairwise rule's; the same currency is a part, not a conversion
+    pieces, pos = [], opened.end()
+    for m in inside:
+        pieces.append(sentence[pos : m.start])
+        pos = m.end
+    pieces.append(sentence[pos:close])
+    rest = [_LIST_SEPARATORS.sub(" ", piece) for piece in pieces]
+    return inside if all(_only_connectors(piece, lex) for piece in rest) else []
 
 
 def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> bool:
@@ -162,6 +199,11 @@ def resolve_currency(
         if source_country and source_country in by_country:
             code = by_country[source_country]
             return code, f"bare {sign} read as {code} from source country {source_country}"
+        if len(donors) == 1 and donors[0] in by_country and source_country is None:
+            # "Ottawa will contribute 200 million dollars", "New Zealand will give $15m": the figure is
+            # the donor government's own, in its own dollars (outlets converting write "US$").
+            code = by_country[donors[0]]
+            return code, f"bare {sign} read as {code} from donor {donors[0]}"
         return rule.get("default"), f"bare {sign} read as {rule.get('default')}"
     for donor in donors:
         if donor in by_country:

@@ -169,3 +169,32 @@ def test_the_subset_rule_lives_in_the_lexicon(tmp_path) -> None:
     bare = read_lexicon(folder)
     assert [s.kind for s in extract_statements(text, bare, None, None)] == ["aggregate"]
     assert [s.kind for s in extract_statements(text, load_lexicon("en"), None, None)] == ["recap"]
+
+
+def test_a_goal_word_after_an_amount_describes_something_else():
+    """Goal words make an amount a target only before it, or right after it as its noun."""
+    [p] = extract(
+        "New Zealand will contribute $15 million to a NATO initiative aimed at supplying Ukraine."
+    ).pledges
+    assert (p.donors, p.amount) == (("NZL",), 15e6)
+    [p] = extract("Norway will provide 1.1 billion kroner to help Ukraine secure its power supply.").pledges
+    assert (p.donors, p.currency) == (("NOR",), "NOK")
+    for goal in (
+        "NATO set a $1 billion a month target for PURL.",
+        "NATO wants allies to fund $1 billion a month of American weapons.",
+        "Rutte said the $15.5 billion Ukraine requested for 2026 would be found.",
+    ):
+        extraction = extract(goal)
+        assert not extraction.pledges and [t.amount for t in extraction.targets], goal
+
+
+def test_the_seller_of_purl_weapons_is_never_its_donor():
+    extraction = extract(
+        "NATO ministers gave 1 billion euros to PURL to buy American weapons, the United States said."
+    )
+    assert all("USA" not in s.donors for s in extraction.statements)
+    assert not extraction.pledges
+    [p] = extract(
+        "Canada will spend $680 million (USD $500 million) on a PURL package sourced from the United States."
+    ).pledges
+    assert (p.donors, p.amount, p.currency) == (("CAN",), 680e6, "CAD")

@@ -107,7 +107,36 @@ def test_bare_dollar_follows_source_country_and_url() -> None:
     assert extract(text, source_country="CAN").pledges[0].currency == "CAD"
     assert extract(text, url="https://www.pm.gc.ca/en/news/2025/x").pledges[0].currency == "CAD"
     assert extract(text, url="https://www.beehive.govt.nz/x").pledges[0].currency == "NZD"
-    assert extract(text).pledges[0].currency == "USD"
+
+
+def test_bare_dollar_of_a_dollar_country_donor_is_its_own_dollar() -> None:
+    # No publisher country: the figure is the donor government's own (LABELLING.md), in its dollars.
+    assert extract("Canada will contribute $200 million to a new PURL package.").pledges[0].currency == "CAD"
+    [p] = extract("Ottawa announced it would contribute 200 million dollars to a PURL package.").pledges
+    assert (p.currency, p.currency_assumed) == ("CAD", True)
+    assert extract("New Zealand will give $15 million to PURL.").pledges[0].currency == "NZD"
+    assert extract("Germany will give $500 million to PURL.").pledges[0].currency == "USD"
+    assert extract("Canada will give US$500 million to PURL.").pledges[0].currency == "USD"
+
+
+def test_a_country_adjective_names_its_currency() -> None:
+    cases = {
+        "Iceland will give 75 million Icelandic kroner to PURL.": ("ISL", "ISK"),
+        "Norway will add five billion Norwegian kronor to PURL.": ("NOR", "NOK"),
+        "Denmark will give 500 million Danish crowns to PURL.": ("DNK", "DKK"),
+        "Canada will pay 200 million Canadian dollars for a PURL package.": ("CAN", "CAD"),
+    }
+    for text, (donor, currency) in cases.items():
+        [p] = extract(text).pledges
+        assert (p.donors, p.currency, p.currency_assumed) == ((donor,), currency, False), text
+
+
+def test_amounts_in_a_bracket_after_an_amount_restate_it() -> None:
+    [p] = extract("Iceland will send ISK 130 million [about $1 million; €929,000] to PURL.").pledges
+    assert (p.amount, p.currency) == (130e6, "ISK")
+    # The conversion's "US$" names no donor.
+    [p] = extract("Norway will give NOK 2 billion (about US$198 million) to PURL.").pledges
+    assert (p.donors, p.amount, p.currency) == (("NOR",), 2e9, "NOK")
 
 
 def test_explicit_us_dollar_is_not_assumed_even_for_a_canadian_source() -> None:
