@@ -103,7 +103,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         each = _distributive(sentence, money, members, lex)
         if each == "after" and period == "other":
             period = None  # "€10m apiece" after a list of donors: each gives it, not a unit price
-        kind = decide_kind(money, period, cues, bool(donors), roles.get(i), art.published)
+        kind = decide_kind(money, period, cues, bool(donors), roles.get(i), art.published, len(donors))
         if kind is None or (not aid_context and kind not in ("aggregate", "target")):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
@@ -173,6 +173,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 )
             )
     return out
+
+
+# A sentence's first clause this short is an adverbial ("In August,", "On Monday,", "In spring 2025,").
+_OPENING_PHRASE_CHARS = 32
 
 
 def _target_governs(sentence: str, clause: tuple[int, int], money: Money, lex: Lexicon) -> bool:
@@ -257,6 +261,12 @@ def _cues_for(
     """Cues of one clause; a trailing ", with €500m" phrase keeps the recap/target sense of its clause."""
     cues = clause_cues(sentence[clause[0] : clause[1]], art.lex, art.published)
     k = clauses.index(clause) if clause in clauses else 0
+    if k > 0 and cues.day is None and not cues.month_named:
+        # "In August, Carney announced $680m": an opening time phrase dates the whole sentence.
+        opening = sentence[clauses[0][0] : clauses[0][1]]
+        if len(opening) <= _OPENING_PHRASE_CHARS:
+            head = clause_cues(opening, art.lex, art.published)
+            cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
     if k > 0 and art.lex.attached_opener.match(sentence, clause[0]):
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.recap_strong = cues.recap_strong or head.recap_strong

@@ -54,6 +54,7 @@ class ClauseCues:
     recap_strong: bool
     recap_weak: bool
     share: bool
+    joint_total: bool
     subset_selection: bool
     subset_count: bool
     subset_whole_so_far: bool
@@ -63,6 +64,8 @@ class ClauseCues:
     negation: bool
     hedge: bool
     pledge_verb: bool
+    past_verb: bool
+    month_named: bool  # "in August", with or without a year we can place it in
     future: bool
     day: datetime.date | None
     month: tuple[int, int] | None
@@ -127,6 +130,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         recap_strong=_fires("recap_strong", text, lex),
         recap_weak=_fires("recap_weak", text, lex),
         share=bool(share_spans),
+        joint_total=_fires("joint_total", text, lex),
         subset_selection=subset["subset_selections"].fires(text),
         subset_count=subset["subset_counts"].fires(text),
         subset_whole_so_far=subset["subset_whole_so_far"].fires(text),
@@ -137,6 +141,8 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         negation=_fires("negations", text, lex),
         hedge=_fires("hedges", text, lex),
         pledge_verb=_fires("pledge_verbs", text, lex),
+        past_verb=_fires("past_verbs", text, lex),
+        month_named=lex.month_re.search(text) is not None,
         future=_fires("future_markers", text, lex),
         day=stated_day(text, lex, published),
         month=stated_month(text, lex, published),
@@ -159,8 +165,12 @@ def period_after(sentence: str, money: Money, lex: Lexicon) -> str | None:
 
 def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
     """The clause dates the amount clearly before publication (and does not speak of the future)."""
-    if published is None or cues.future:
+    if cues.future:
         return False
+    if published is None:
+        # No date to compare with: news of the day says "on Monday", "this week"; a month named for a past
+        # act ("In August, Carney announced ...") is background.
+        return cues.month_named and cues.day is None and cues.past_verb
     if cues.day is not None:
         return (published - cues.day).days > RECAP_AFTER_DAYS
     if cues.month is not None:
@@ -184,14 +194,14 @@ def _running_total(cues: ClauseCues) -> str:
 
 def decide_kind(
     money: Money, period: str | None, cues: ClauseCues, has_donors: bool, umbrella_role: str | None,
-    published: datetime.date | None,
+    published: datetime.date | None, n_donors: int = 0,
 ) -> str | None:  # fmt: skip
     """The statement kind for one amount, or None when it is not an aid statement at all."""
     if period == "other" or cues.generic or cues.non_aid or cues.negation or money.amount < MIN_AID_AMOUNT:
         return None
     if cues.target:
         return "target"
-    if cues.aggregate_strong:
+    if cues.aggregate_strong or (cues.joint_total and n_donors < 2 and not cues.pledge_verb):
         return _running_total(cues)
     if period in ("month", "year"):
         return "target"

@@ -36,7 +36,7 @@ def stated_month(text: str, lex: Lexicon, published: datetime.date | None) -> tu
     m = lex.month_re.search(text)
     if not m:
         return None
-    month = lex.months[m.group("m").lower()]
+    month = lex.months_or_seasons[m.group("m").lower()]
     year = int(m.group("y")) if m.group("y") else _year_for(month, published)
     return (year, month) if year is not None else None
 

@@ -129,7 +129,7 @@ class Lexicon:
             "collective", "non_aid_soft", "container_before", "respectively", "container_nouns",
             "container_to_before", "joint_partner",
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
-            "distributive_before_group", "target_after",
+            "distributive_before_group", "target_after", "joint_total", "past_verbs",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -240,8 +240,12 @@ class Lexicon:
             rf"(?i:\b(?:{on})\s+(?:(?P<wd>{weekdays})\b|(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{months})\b\.?"
             rf"|(?P<m2>{months})\b\.?\s+(?P<d2>\d{{1,2}})\b)(?:,?\s+(?P<y>(?:19|20)\d\d))?)"
         )
+        # Seasons count as a month for "in spring 2025" (when it was, roughly), never for a day.
+        seasons = {k.lower(): int(v) for k, v in data.get("seasons", {}).items()}
+        self.months_or_seasons = self.months | seasons
         self.month_re = re.compile(
-            rf"(?i:\b(?:{inn})\s+(?:early\s+|mid-?\s*|late\s+)?(?P<m>{months})\b(?:\s+(?P<y>(?:19|20)\d\d))?)"
+            rf"(?i:\b(?:{inn})\s+(?:(?:the\s+)?early\s+|mid-?\s*|late\s+|the\s+)?"
+            rf"(?P<m>{alternation(list(self.months_or_seasons))})\b(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?)"
         )
         rel = alternation(list(self.relative_days)) or r"(?!x)x"
         self.relative_re = re.compile(rf"(?i:\b(?P<r>{rel})\b)")

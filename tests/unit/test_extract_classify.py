@@ -198,3 +198,40 @@ def test_the_seller_of_purl_weapons_is_never_its_donor():
         "Canada will spend $680 million (USD $500 million) on a PURL package sourced from the United States."
     ).pledges
     assert (p.donors, p.amount, p.currency) == (("CAN",), 680e6, "CAD")
+
+
+def test_background_named_by_a_month_or_an_earlier_package_is_a_recap():
+    published = datetime.date(2025, 10, 2)
+    for text in (
+        "In August, Canada's prime minister announced a $680 million package for Ukraine's PURL needs.",
+        "In spring 2025, Norway's parliament approved an increase of NOK 50 billion for Ukraine.",
+        "The pledge closely follows Monday's separate $500 million PURL package from the Netherlands.",
+    ):
+        extraction = extract(text, published=published)
+        assert not extraction.pledges and [s.kind for s in extraction.statements] == ["recap"], text
+    # With no date to compare with, a month named for a past act is background too.
+    undated = extract("Germany, Canada and Lithuania all contributed $30 million each to PURL in August.")
+    assert not undated.pledges
+
+
+def test_a_total_since_a_year_is_a_running_total_not_a_pledge():
+    extraction = extract(
+        "Canada has committed nearly $22 billion for Ukraine since 2022, the government said."
+    )
+    assert not extraction.pledges and [a.amount for a in extraction.aggregates] == [22e9]
+
+
+def test_named_groups_and_combined_amounts_of_several_donors_are_joint_pledges():
+    [p] = extract("The three Scandinavian countries will jointly donate US$500 million to PURL.").pledges
+    assert p.donors == ("DNK", "NOR", "SWE")
+    [p] = extract(
+        "A group of eight Baltic and Nordic NATO states pledged $500 million to PURL on Thursday."
+    ).pledges
+    assert p.donors == ("DNK", "EST", "FIN", "ISL", "LTU", "LVA", "NOR", "SWE")
+    [p] = extract(
+        "Nordic and Baltic countries have unveiled a combined $500 million contribution to PURL."
+    ).pledges
+    assert len(p.donors) == 8 and p.amount == 500e6
+    # One donor's combined figure without a pledge verb stays a running total.
+    extraction = extract("Germany's combined contributions to PURL reached $1.5 billion.")
+    assert not extraction.pledges
