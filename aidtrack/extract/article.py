@@ -21,7 +21,7 @@ from aidtrack.extract.lexicon import Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import split_sentences
-from aidtrack.extract.statements import Statement
+from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
 _NON_KIND_CONFIDENCE = {"recap": 0.8, "aggregate": 0.8, "target": 0.8, "share": 0.8}
 
@@ -148,6 +148,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append("distributive: each donor gives the amount")
         if denied and kind == "pledge":
             notes.append("another clause of the sentence is negated")
+        if kind == "pledge" and lex.cues["new_markers"].search(sentence, clause[0], clause[1]):
+            notes.append(MARKED_NEW)
+        stated = cues.day or sentence_day
+        if stated is None and kind == "recap" and cues.month is not None:
+            # "In August, Canada gave $680m": background dated by the month it names, should the ledger
+            # need to create the pledge from it.
+            stated = datetime.date(cues.month[0], cues.month[1], 1)
+            notes.append(DATED_BY_MONTH)
         for givers in _each_giver(members, donors) if split else [donors]:
             confidence = _NON_KIND_CONFIDENCE.get(kind, 0.0)
             if kind == "pledge":
@@ -167,7 +175,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     confidence=confidence,
                     quote=sentence,
                     start=offset,
-                    stated_date=cues.day or sentence_day,
+                    stated_date=stated,
                     period=period if kind == "target" and period in ("month", "year") else None,
                     notes=tuple(notes),
                 )

@@ -4,8 +4,12 @@ The ledger is derived data: it is rebuilt from all mentions on every run, so it 
 what the extractor found, and re-running never duplicates. Rules (docs/ledger.md explains them):
 
 - ``pledge`` mentions, curated rows and analysts' added pledges create pledges. ``recap`` mentions attach
-  to an earlier matching pledge; ``share`` mentions (a donor's part of a joint package) attach to the
-  joint package. Neither ever creates a pledge or adds to a total. Aggregates and targets never enter.
+  to an earlier matching pledge (or, for a member's part, to the joint package); ``share`` mentions (a
+  donor's part of a joint package) attach to the joint package. Neither adds to a total. Recaps that
+  repeat no pledge in the ledger found one *from background*: status ``review``, origin ``background``,
+  never counted until an analyst confirms it. Aggregates and targets never enter.
+- Pledges of the same donors, program and amount are one pledge whatever the gap in days, unless the
+  later one's text marks it as a new commitment ("another", "a second", "additional": ``marked_new``).
 - Two citations state the same pledge when they have the same donor set and program, their dates are
   within ``DATE_WINDOW_DAYS`` and their amounts agree: in USD within ``AMOUNT_TOLERANCE``, or as the same
   stated number in another currency when one side only assumed its currency or is less authoritative
@@ -68,8 +72,9 @@ class Citation:
     source: str | None = None
     quote: str | None = None
     currency_assumed: bool = False
-    dated_by: str = "stated"  # stated | published | fetched | curated
+    dated_by: str = "stated"  # stated | month (its 1st: "in August") | published | fetched | curated
     ref: str | None = None  # analyst citations: the pledge id the analyst gave it
+    marked_new: bool = False  # the text says it is a new commitment ("another", "a second", ...)
 
     @cached_property
     def amount_usd(self) -> float | None:
@@ -132,8 +137,21 @@ class LedgerPledge:
         return self._memo[key]
 
     @property
+    def from_background(self) -> bool:
+        """Founded by background mentions only: no article reported it as news (see ``build_ledger``)."""
+        return not any(c.kind in PRIMARY_KINDS for c in self.citations)
+
+    @property
     def primaries(self) -> list[Citation]:
-        return self._cached("primaries", lambda: [c for c in self.citations if c.kind in PRIMARY_KINDS])
+        """The citations that state the pledge itself; for a pledge known only from background mentions,
+        those mentions."""
+        return self._cached(
+            "primaries",
+            lambda: (
+                [c for c in self.citations if c.kind in PRIMARY_KINDS]
+                or [c for c in self.citations if c.kind == "recap"]
+            ),
+        )
 
     @property
     def canonical(self) -> Citation:
@@ -185,6 +203,9 @@ class LedgerPledge:
         if head.donors != citation.donors or head.program != citation.program:
             return False
         gap = (citation.on - self.announced_on).days
+        if citation.dated_by == "month":
+            # "In August, Germany gave $500m": any day of that month (or the window before it) fits.
+            gap = max(gap, 0) if citation.on.replace(day=1) == self.announced_on.replace(day=1) else gap
         if any_earlier_date:
             if gap < -DATE_WINDOW_DAYS:
                 return False
@@ -378,6 +399,7 @@ def build_ledger(citations: list[Citation]) -> list[LedgerPledge]:
             groups[(c.donors, c.program)]["recap" if c.kind == "recap" else c.kind].append(c)
 
     pledges: list[LedgerPledge] = []
+    unplaced: dict[tuple, list[Citation]] = defaultdict(list)
     for key in sorted(groups):
         parts = groups[key]
         # Only our fetch date is known for some articles: the pledge was announced then or earlier.
@@ -398,14 +420,68 @@ def build_ledger(citations: list[Citation]) -> list[LedgerPledge]:
             pledge = LedgerPledge(cluster)
             found.append(pledge)
             index.add(pledge)
+        found = _merge_repeats(found)
+        index = _AmountIndex()
+        for pledge in found:
+            index.add(pledge)
         for recap in sorted(parts["recap"], key=lambda c: c.sort_key):
             home = _best_for_recap(index.candidates(recap), recap)
             if home is not None:
                 home.citations.append(recap)
+            else:
+                unplaced[key].append(recap)
         pledges.extend(found)
 
     _attach_shares(pledges, shares)
+    # Background mentions that repeat no pledge in the ledger: a member's part of a joint package ("Sweden,
+    # which put $275m into the Nordic package") goes to that package; the rest are pledges whose news we
+    # missed ("Germany, which followed with $500m"). Those enter the ledger for review, dated by the
+    # mentions' own evidence, and are never counted until an analyst confirms them.
+    for key in sorted(unplaced):
+        recaps = [c for c in unplaced[key] if not _attach_to_package(pledges, c)]
+        pledges.extend(LedgerPledge(cluster) for cluster in _cluster(recaps))
     return sorted(pledges, key=lambda p: (p.announced_on, p.pledge_id))
+
+
+def _attach_to_package(pledges: list[LedgerPledge], recap: Citation) -> bool:
+    """Attach ``recap`` to the latest joint package of the same program announced before it (within the
+    window after) whose donors include the recap's and that is not smaller; True when attached."""
+    fits = [
+        p
+        for p in pledges
+        if not p.from_background
+        and set(recap.donors) < set(p.canonical.donors)
+        and p.canonical.program == recap.program
+        and (recap.on - p.announced_on).days >= -DATE_WINDOW_DAYS
+        and _not_larger(recap, p.canonical)
+    ]
+    if not fits:
+        return False
+    max(fits, key=lambda p: (p.announced_on, p.natural_id)).citations.append(recap)
+    return True
+
+
+def _merge_repeats(pledges: list[LedgerPledge]) -> list[LedgerPledge]:
+    """One (donors, program) group's pledges with repeats folded in: a later pledge of the same amount
+    (``same_amount``) is the earlier one reported again, whatever the gap in days, unless its text marks
+    it as a new commitment ("another $500m", "a second package"). A pledge entered by people (curated,
+    analyst) keeps its own date: it may take later repeats in, but is never folded into an earlier one
+    (outside the window, by ``_cluster``)."""
+    kept: list[tuple[LedgerPledge, Citation]] = []  # with the anchor it was founded on (no chaining)
+    for pledge in sorted(pledges, key=lambda p: (p.announced_on, p.natural_id)):
+        anchor = pledge.canonical
+        vouched = any(c.kind in VOUCHED_KINDS for c in pledge.primaries)
+        home = None
+        if not vouched and not any(c.marked_new for c in pledge.primaries):
+            for earlier, earlier_anchor in reversed(kept):  # the most recent match is the one repeated
+                if same_amount(earlier_anchor, anchor):
+                    home = earlier
+                    break
+        if home is None:
+            kept.append((pledge, anchor))
+        else:
+            home.citations.extend(pledge.citations)
+    return [pledge for pledge, _ in kept]
 
 
 def _best_for_recap(candidates: list[LedgerPledge], recap: Citation) -> LedgerPledge | None:

@@ -37,14 +37,17 @@ with dated as (
 select kind, donors, amount, currency, program,
        least(coalesce(stated_date, published_on, fetched_on), coalesce(published_on, fetched_on), fetched_on)
            as on_date,
-       case when stated_date is not null and stated_date <= coalesce(published_on, fetched_on) then 'stated'
+       case when stated_date is not null and stated_date <= coalesce(published_on, fetched_on)
+                 and list_contains(coalesce(notes, []), 'dated by the month it names') then 'month'
+            when stated_date is not null and stated_date <= coalesce(published_on, fetched_on) then 'stated'
             when published_on is not null then 'published'
             else 'fetched' end as dated_by,
-       confidence, tier, mention_id, document_id, canonical_url, source, quote, currency_assumed
+       confidence, tier, mention_id, document_id, canonical_url, source, quote, currency_assumed,
+       list_contains(coalesce(notes, []), 'marked as a new commitment') as marked_new
 from dated
 union all
 select 'curated', c.donors, c.amount, c.currency, c.program, c.announced_on, 'curated', 1.0, 'official', null,
-       null, c.source_url, c.source, c.note, false
+       null, c.source_url, c.source, c.note, false, false
 from curated_pledges c
 """
 
@@ -81,6 +84,7 @@ def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list
         source,
         quote,
         assumed,
+        marked_new,
     ) in con.execute(CITATIONS_SQL).fetchall():
         if not donors:  # a pledge without a donor cannot be placed in the ledger
             continue
@@ -100,6 +104,7 @@ def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list
             quote=quote,
             currency_assumed=bool(assumed),
             dated_by=dated_by,
+            marked_new=bool(marked_new),
         )
         if kind not in VOUCHED_KINDS and c.amount_usd is None:
             excluded.append(mid)
@@ -123,6 +128,8 @@ def _status(pledge: LedgerPledge, decision: Decision | None, confidence: float, 
         return "rejected"
     if verdict == "confirmed" or any(c.kind in VOUCHED_KINDS for c in pledge.citations):
         return "counted"
+    if pledge.from_background:
+        return "review"  # known only from later mentions: an analyst confirms it before it counts
     return "counted" if confidence >= threshold else "review"
 
 
@@ -149,6 +156,8 @@ def ledger_rows(
             origin = "analyst"
         elif any(c.kind == "curated" for c in primaries):
             origin = "curated"
+        elif pledge.from_background:
+            origin = "background"
         else:
             origin = "extracted"
         ledger.append(

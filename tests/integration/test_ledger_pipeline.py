@@ -48,6 +48,10 @@ def pledges(settings, where: str = "true") -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+def usd(amount: float, currency: str, on: date) -> float:
+    return amount * usd_rate(currency, on)[0]
+
+
 def counted_usd(settings, program: str = "PURL") -> float:
     with read_only(settings) as con:
         return con.execute(
@@ -121,3 +125,28 @@ def test_two_different_pledges_by_one_donor_in_one_week_stay_apart(prefect_harne
     assert purl["n_sources"] == 2 and purl["announced_on"] == date(2025, 12, 3)
     # CAD 200m to PURL and US$35m to NATO's CAP trust fund
     assert sorted((r["amount"], r["currency"]) for r in can) == [(35e6, "USD"), (200e6, "CAD")]
+
+
+def test_the_august_packages_recapped_in_relative_clauses_count_once(prefect_harness, tmp_path):
+    """The first PURL packages (NL €500m, DNK+NOR+SWE $500m with Sweden's $275m share, DE up to $500m),
+    recapped 16 days after Germany's ("Germany, which followed with 500 million dollars") and again in
+    September ("In August, Germany paid ..."): one pledge per package, and August's total is theirs."""
+    settings = run_fixture("august_packages", tmp_path)
+    counted = pledges(settings, "p.status = 'counted'")
+    assert sorted((tuple(p["donors"]), p["amount"], p["currency"]) for p in counted) == [
+        (("DEU",), 500e6, "USD"),
+        (("DNK", "NOR", "SWE"), 500e6, "USD"),
+        (("NLD",), 500e6, "EUR"),
+    ]
+    germany = next(p for p in counted if p["donors"] == ["DEU"])
+    assert germany["announced_on"] == date(2025, 8, 13) and germany["kinds"].count("recap") == 2
+    nordic = next(p for p in counted if len(p["donors"]) == 3)
+    assert "share" in nordic["kinds"]  # Sweden's $275m stays inside the joint package
+    assert pledges(settings, "p.donors = ['SWE']") == []
+    august = usd(500e6, "EUR", date(2025, 8, 4)) + 500e6 + 500e6
+    with read_only(settings) as con:
+        (contributed,) = con.execute(
+            "select contributed_usd from monthly_vs_target where program = 'PURL' and month = date '2025-08-01'"
+        ).fetchone()
+    assert contributed == pytest.approx(august)
+    assert counted_usd(settings) == pytest.approx(august)

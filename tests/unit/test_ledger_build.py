@@ -45,17 +45,20 @@ def test_two_different_pledges_by_one_donor_in_one_week_stay_apart():
     assert sorted(p.canonical.amount for p in ledger) == [150e6, 200e6, 500e6]
 
 
-def test_recap_attaches_to_the_earlier_pledge_and_never_creates_one():
+def test_recap_attaches_to_the_earlier_pledge_or_founds_one_from_background():
     ledger = build_ledger(
         [
             cite(["DEU"], 500e6, "USD", date(2025, 8, 13), tier="wire"),
             cite(["DEU"], 500e6, "USD", date(2025, 11, 14), kind="recap"),
-            cite(["ITA"], 100e6, "EUR", date(2025, 11, 14), kind="recap"),  # nothing to attach to
+            cite(["ITA"], 100e6, "EUR", date(2025, 9, 1), kind="recap"),  # nothing to attach to
+            cite(["ITA"], 100e6, "EUR", date(2025, 9, 1), kind="recap", mid="another article"),
         ]
     )
-    assert len(ledger) == 1
-    assert [c.kind for c in ledger[0].citations] == ["pledge", "recap"]
-    assert ledger[0].announced_on == date(2025, 8, 13)
+    germany, italy = sorted(ledger, key=lambda p: p.canonical.donors)
+    assert [c.kind for c in germany.citations] == ["pledge", "recap"] and not germany.from_background
+    assert germany.announced_on == date(2025, 8, 13)
+    # A pledge known only from background mentions exists (for review), dated by their own evidence.
+    assert italy.from_background and len(italy.citations) == 2 and italy.announced_on == date(2025, 9, 1)
 
 
 def test_joint_package_is_not_merged_with_a_single_donor_pledge():

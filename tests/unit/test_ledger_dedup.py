@@ -74,11 +74,13 @@ def test_same_number_in_another_currency_needs_an_assumed_currency_or_a_tier_dif
     assert same_amount(a, cite(["CAN"], 200e6, "USD", DEC3, tier="outlet"))
 
 
-def test_same_pledge_outside_the_date_window_is_another_pledge():
-    ledger = build_ledger(
-        [cite(["NOR"], 2e9, "NOK", date(2025, 10, 15)), cite(["NOR"], 2e9, "NOK", date(2025, 12, 3))]
-    )
-    assert len(ledger) == 2
+def test_the_same_pledge_reported_weeks_later_is_one_pledge_unless_marked_new():
+    first, later = cite(["NOR"], 2e9, "NOK", date(2025, 10, 15)), cite(["NOR"], 2e9, "NOK", date(2025, 12, 3))
+    (pledge,) = build_ledger([first, later])
+    assert pledge.announced_on == date(2025, 10, 15) and len(pledge.citations) == 2
+    # "Norway will give another NOK 2bn": a new commitment of the same amount is a second pledge.
+    again = replace(later, marked_new=True)
+    assert len(build_ledger([first, again])) == 2
 
 
 def test_two_pledges_by_one_donor_in_one_week_stay_apart_even_when_close():
@@ -126,7 +128,7 @@ def test_a_share_larger_than_the_package_is_not_part_of_it():
 
 def test_recap_goes_to_the_latest_earlier_matching_pledge():
     first = cite(["NLD"], 500e6, "EUR", date(2025, 8, 4), tier="official")
-    second = cite(["NLD"], 500e6, "EUR", date(2025, 11, 1), tier="official")
+    second = replace(cite(["NLD"], 500e6, "EUR", date(2025, 11, 1), tier="official"), marked_new=True)
     recap = cite(["NLD"], 500e6, "EUR", date(2025, 11, 20), kind="recap")
     ledger = build_ledger([first, second, recap])
     by_date = {p.announced_on: p for p in ledger}
