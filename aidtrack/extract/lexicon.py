@@ -7,6 +7,7 @@ with the same keys; no code changes.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -263,11 +264,59 @@ _WordLoader.yaml_implicit_resolvers = {
 }
 
 
+def _no_duplicate_keys(loader: _WordLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """Mappings whose keys are unique: YAML keeps the last of two, which silently drops a word list."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is defined twice", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_WordLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_WordLoader) or {}  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+
+
+@functools.cache
+def _schema() -> dict[str, tuple[str, str]]:
+    """Key -> (type, rule) from ``lexicons/schema.yaml`` (see its header)."""
+    return {
+        key: (kind, rule) for key, (kind, rule) in _read_yaml(LEXICON_DIR / "schema.yaml")["keys"].items()
+    }
+
+
+def validate(data: dict[str, Any], folder: Path) -> None:
+    """Refuse a lexicon with a key the schema does not know, a required key missing, a value of the wrong
+    type or an empty guard list; each error names the key (and a close known key for a typo)."""
+    schema = _schema()
+    problems = []
+    for key in sorted(set(data) - set(schema)):
+        close = difflib.get_close_matches(key, list(schema), n=1)
+        problems.append(f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    for key, (kind, rule) in schema.items():
+        if key not in data:
+            if rule != "optional":
+                problems.append(f"missing key {key!r}")
+            continue
+        value = data[key]
+        if not isinstance(value, dict if kind == "map" else list):
+            problems.append(f"{key!r} must be a {'mapping' if kind == 'map' else 'list'}")
+        elif rule == "guard" and not value:
+            problems.append(
+                f"{key!r} is empty: without it the extractor would let through what it guards against"
+            )
+    if problems:
+        raise LexiconError(f"lexicon {folder}: " + "; ".join(problems))
 
 
 def _merge(target: dict[str, Any], extra: dict[str, Any], source: Path) -> None:
@@ -298,7 +347,11 @@ def read_lexicon(folder: Path, language: str | None = None) -> Lexicon:
     data: dict[str, Any] = {}
     for path in files:
         _merge(data, _read_yaml(path), path)
+    validate(data, folder)
     common = _read_yaml(LEXICON_DIR / "common.yaml")
+    for key in ("never_donors", "non_aid_subjects", "purl_sellers"):
+        if not common.get(key):
+            raise LexiconError(f"{LEXICON_DIR / 'common.yaml'}: {key!r} must be a non-empty list")
     try:
         return Lexicon(language or folder.name, data, common)
     except KeyError as exc:

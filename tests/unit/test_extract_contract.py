@@ -100,3 +100,53 @@ def test_cyrillic_sentences_split_on_capitals() -> None:
         "Норвегія виділить кошти.",
         "Швеція теж.",
     ]
+
+
+def _copy_en(tmp_path):
+    import shutil
+
+    from aidtrack.extract.lexicon import LEXICON_DIR
+
+    folder = tmp_path / "xx"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    return folder
+
+
+def _edit_cues(folder, edit) -> None:
+    import yaml
+
+    path = folder / "cues.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.pop("hedges"), "missing key 'hedges'"),
+        (lambda d: d.update(hedges=[]), "'hedges' is empty"),
+        (lambda d: d.update(negations=[]), "'negations' is empty"),
+        (lambda d: d.update(hegdes=["could"]), "unknown key 'hegdes' (did you mean 'hedges'?)"),
+        (lambda d: d.update(pledge_verbs="will give"), "'pledge_verbs' must be a list"),
+    ],
+)
+def test_a_lexicon_that_would_guard_nothing_is_refused(tmp_path, edit, message) -> None:
+    """Without its guard lists a lexicon would read "Italy could contribute €100m" as a sure pledge."""
+    from aidtrack.extract.lexicon import LexiconError, read_lexicon
+
+    folder = _copy_en(tmp_path)
+    _edit_cues(folder, edit)
+    with pytest.raises(LexiconError) as raised:
+        read_lexicon(folder)
+    assert message in str(raised.value)
+
+
+def test_a_key_defined_twice_in_one_file_is_refused(tmp_path) -> None:
+    from aidtrack.extract.lexicon import LexiconError, read_lexicon
+
+    folder = _copy_en(tmp_path)
+    path = folder / "cues.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nhedges: [might]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="'hedges' is defined twice"):
+        read_lexicon(folder)
