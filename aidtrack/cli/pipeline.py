@@ -241,7 +241,7 @@ def demo(warehouse: WarehouseOpt = None) -> None:
     raise typer.Exit(code)
 
 
-def _extract_line(line: str, line_no: int) -> dict:
+def _extract_line(line: str, line_no: int, explain: bool = False) -> dict:
     """One input line's answer: the extraction, or an error object for that line (same id)."""
     from aidtrack.extract import extract as extract_statements
 
@@ -265,11 +265,15 @@ def _extract_line(line: str, line_no: int) -> dict:
         )
     except (ValueError, TypeError) as exc:
         return {"id": item_id, "line": line_no, "error": one_line(exc)}
-    return extraction.to_contract(item_id)
+    return extraction.to_contract(item_id, explain=explain)
 
 
 @app.command()
-def extract() -> None:
+def extract(
+    explain: Annotated[
+        bool, typer.Option("--explain", help="add each statement's trace: the rules that decided it")
+    ] = False,
+) -> None:
     """JSON lines in ({"id", "text", "published"?, "url"?, "country"?}), JSON lines out (pledges,
     aggregates, targets), one per input line in the same order; a bad line gets an error object
     (with its id and line number) and the stream goes on. Exit status 1 if any line was bad."""
@@ -278,7 +282,7 @@ def extract() -> None:
     for line_no, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        answer = _extract_line(line, line_no)
+        answer = _extract_line(line, line_no, explain)
         if "error" in answer:
             bad += 1
             err.print(f"line {line_no}: {answer['error']}", highlight=False, soft_wrap=True)

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 from aidtrack.extract.classify import (
     ClauseCues,
+    KindFacts,
     clause_cues,
     covers_subset,
-    decide_kind,
+    kind_rule,
     package_owners,
     period_after,
     split_clauses,
@@ -103,11 +104,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         each = _distributive(sentence, money, members, lex)
         if each == "after" and period == "other":
             period = None  # "€10m apiece" after a list of donors: each gives it, not a unit price
-        kind = decide_kind(money, period, cues, bool(donors), roles.get(i), art.published, len(donors))
+        kind, rule = kind_rule(
+            KindFacts(money, period, cues, bool(donors), roles.get(i), art.published, len(donors))
+        )
         if kind is None or (not aid_context and kind not in ("aggregate", "target")):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
+        trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
         if kind == "aggregate" and not donors and not (cues.collective or cues.subset_whole):
             # "The German packages so far total $1bn": Germany's own total, not the programme's.
@@ -128,6 +132,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             amount, sign = money.converted_to
             notes.append(f"stated conversion: {sign} {amount:,.0f}")
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
+        trace.append(f"programme: {program_how}")
         if program_how == "default" and kind in ("aggregate", "target") and art.has_purl:
             # A running total or a goal with no programme of its own, in an article about PURL, is
             # about PURL ("contributions have reached $2bn so far"). Pledges keep the stricter rule.
@@ -178,6 +183,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     stated_date=stated,
                     period=period if kind == "target" and period in ("month", "year") else None,
                     notes=tuple(notes),
+                    trace=tuple(trace),
                 )
             )
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aidtrack.extract.dates import stated_day, stated_month
@@ -192,33 +192,58 @@ def _running_total(cues: ClauseCues) -> str:
     return "recap" if covers_subset(cues) else "aggregate"
 
 
-def decide_kind(
-    money: Money, period: str | None, cues: ClauseCues, has_donors: bool, umbrella_role: str | None,
-    published: datetime.date | None, n_donors: int = 0,
-) -> str | None:  # fmt: skip
-    """The statement kind for one amount, or None when it is not an aid statement at all."""
-    if period == "other" or cues.generic or cues.non_aid or cues.negation or money.amount < MIN_AID_AMOUNT:
-        return None
-    if cues.target:
-        return "target"
-    if cues.aggregate_strong or (cues.joint_total and n_donors < 2 and not cues.pledge_verb):
-        return _running_total(cues)
-    if period in ("month", "year"):
-        return "target"
-    if cues.recap_strong or is_past(cues, published):
-        return "recap"
-    if umbrella_role in ("total", "container"):
-        return "aggregate"
-    if cues.share or umbrella_role == "part":
-        return "share"
-    if not has_donors:
-        if cues.aggregate_weak or cues.collective:
-            return _running_total(cues)
-        if cues.recap_weak:
-            return "recap"
-        return None
-    if cues.aggregate_weak and not cues.pledge_verb:
-        return _running_total(cues)
-    if cues.recap_weak:
-        return "recap"
-    return "pledge"
+@dataclass(frozen=True)
+class KindFacts:
+    """What the kind rules look at for one amount."""
+
+    money: Money
+    period: str | None
+    cues: ClauseCues
+    has_donors: bool
+    umbrella_role: str | None
+    published: datetime.date | None
+    n_donors: int = 0
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One named rule of the kind decision: when ``applies``, the amount is ``kind`` (None: not an aid
+    statement at all; "total": a running total, or a recap when it covers only some packages)."""
+
+    name: str
+    kind: str | None
+    applies: Callable[[KindFacts], bool]
+
+
+# The kind decision, in order: the first rule that applies decides, and its name is the statement's trace.
+KIND_RULES: tuple[KindRule, ...] = (
+    KindRule("not aid money (price, generic, non-aid, negated, too small)", None,
+             lambda f: f.period == "other" or f.cues.generic or f.cues.non_aid or f.cues.negation
+             or f.money.amount < MIN_AID_AMOUNT),
+    KindRule("a goal word governs the amount", "target", lambda f: f.cues.target),
+    KindRule("a running-total cue", "total",
+             lambda f: f.cues.aggregate_strong or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
+    KindRule("an amount per month or year", "target", lambda f: f.period in ("month", "year")),
+    KindRule("a recap cue, or dated before publication", "recap",
+             lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),
+    KindRule("the total of the package whose parts follow", "aggregate",
+             lambda f: f.umbrella_role in ("total", "container")),
+    KindRule("a part of a package", "share", lambda f: f.cues.share or f.umbrella_role == "part"),
+    KindRule("no donor, a weak total cue", "total",
+             lambda f: not f.has_donors and (f.cues.aggregate_weak or f.cues.collective)),
+    KindRule("no donor, a weak recap cue", "recap", lambda f: not f.has_donors and f.cues.recap_weak),
+    KindRule("no donor", None, lambda f: not f.has_donors),
+    KindRule("a weak total cue and no pledge verb", "total",
+             lambda f: f.cues.aggregate_weak and not f.cues.pledge_verb),
+    KindRule("a weak recap cue", "recap", lambda f: f.cues.recap_weak),
+    KindRule("a donor and an amount, nothing against it", "pledge", lambda f: True),
+)  # fmt: skip
+
+
+def kind_rule(facts: KindFacts) -> tuple[str | None, str]:
+    """(kind, name of the rule that decided it) for one amount."""
+    for rule in KIND_RULES:
+        if rule.applies(facts):
+            kind = _running_total(facts.cues) if rule.kind == "total" else rule.kind
+            return kind, rule.name
+    raise AssertionError("the last kind rule always applies")

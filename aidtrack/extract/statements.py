@@ -37,8 +37,9 @@ class Statement:
     stated_date: datetime.date | None = None
     period: str | None = None
     notes: tuple[str, ...] = ()
+    trace: tuple[str, ...] = ()  # the rules that decided it (kind, donors, programme): "why?"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """JSON-ready form; ``amount`` is an int when it is whole."""
         amount: float | int = int(self.amount) if float(self.amount).is_integer() else self.amount
         low: float | int | None = self.amount_low
@@ -58,7 +59,7 @@ class Statement:
             "stated_date": self.stated_date.isoformat() if self.stated_date else None,
             "period": self.period,
             "notes": list(self.notes),
-        }
+        } | ({"trace": list(self.trace)} if explain else {})
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,14 @@ class Extraction:
     def shares(self) -> tuple[Statement, ...]:
         return self._of("share")
 
-    def to_contract(self, id: Any) -> dict[str, Any]:  # noqa: A002 - the contract's key is "id"
-        """The ``aidtrack extract`` output line for input ``id`` (see DESIGN.md)."""
+    def to_contract(self, id: Any, explain: bool = False) -> dict[str, Any]:  # noqa: A002 - the contract's key
+        """The ``aidtrack extract`` output line for input ``id`` (see DESIGN.md); ``explain`` adds each
+        statement's ``trace``."""
         return {
             "id": id,
-            "pledges": [s.to_dict() for s in self.pledges],
-            "aggregates": [s.to_dict() for s in self.aggregates],
-            "targets": [s.to_dict() for s in self.targets],
-            "recaps": [s.to_dict() for s in self.recaps],
-            "shares": [s.to_dict() for s in self.shares],
+            "pledges": [s.to_dict(explain) for s in self.pledges],
+            "aggregates": [s.to_dict(explain) for s in self.aggregates],
+            "targets": [s.to_dict(explain) for s in self.targets],
+            "recaps": [s.to_dict(explain) for s in self.recaps],
+            "shares": [s.to_dict(explain) for s in self.shares],
         }

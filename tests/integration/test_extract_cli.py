@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_extract(stdin: str) -> subprocess.CompletedProcess:
+def run_extract(stdin: str, *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "aidtrack.cli", "extract"],
+        [sys.executable, "-m", "aidtrack.cli", "extract", *options],
         input=stdin,
         capture_output=True,
         text=True,
@@ -73,3 +73,23 @@ def test_a_bad_line_gets_an_error_object_and_the_stream_goes_on():
     assert out[3]["line"] == 4 and "object" in out[3]["error"]
     assert out[4]["id"] == 8 and '"published" must be a date' in out[4]["error"]
     assert out[5]["id"] == "nl" and out[5]["pledges"][0]["amount"] == 500_000_000
+
+
+def test_explain_says_which_rules_decided_each_statement():
+    line = {
+        "id": "se",
+        "text": "Sweden, which led the second package with $275 million, will give another $100 million to PURL.",
+    }
+    result = run_extract(json.dumps(line) + "\n", "--explain")
+    assert result.returncode == 0, result.stderr
+    (out,) = [json.loads(x) for x in result.stdout.splitlines()]
+    (pledge,) = out["pledges"]
+    (recap,) = out["recaps"]
+    assert (
+        pledge["amount"] == 100e6 and pledge["trace"][0] == "kind: a donor and an amount, nothing against it"
+    )
+    assert recap["amount"] == 275e6 and recap["trace"][0] == "kind: a recap cue, or dated before publication"
+    assert "marked as a new commitment" in pledge["notes"]
+    # Without --explain the contract stays as it was.
+    plain = json.loads(run_extract(json.dumps(line) + "\n").stdout)
+    assert "trace" not in plain["pledges"][0]
