@@ -55,6 +55,7 @@ class ClauseCues:
     recap_weak: bool
     share: bool
     joint_total: bool
+    framework: bool
     subset_selection: bool
     subset_count: bool
     subset_whole_so_far: bool
@@ -131,6 +132,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         recap_weak=_fires("recap_weak", text, lex),
         share=bool(share_spans),
         joint_total=_fires("joint_total", text, lex),
+        framework=_fires("frameworks", text, lex),
         subset_selection=subset["subset_selections"].fires(text),
         subset_count=subset["subset_counts"].fires(text),
         subset_whole_so_far=subset["subset_whole_so_far"].fires(text),
@@ -221,6 +223,7 @@ KIND_RULES: tuple[KindRule, ...] = (
              lambda f: f.period == "other" or f.cues.generic or f.cues.non_aid or f.cues.negation
              or f.money.amount < MIN_AID_AMOUNT),
     KindRule("a goal word governs the amount", "target", lambda f: f.cues.target),
+    KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
     KindRule("a running-total cue", "total",
              lambda f: f.cues.aggregate_strong or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", "target", lambda f: f.period in ("month", "year")),

@@ -130,7 +130,7 @@ class Lexicon:
             "collective", "non_aid_soft", "container_before", "respectively", "container_nouns",
             "container_to_before", "joint_partner",
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
-            "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers",
+            "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
