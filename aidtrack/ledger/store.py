@@ -130,6 +130,10 @@ def _status(pledge: LedgerPledge, decision: Decision | None, confidence: float, 
         return "counted"
     if pledge.from_background:
         return "review"  # known only from later mentions: an analyst confirms it before it counts
+    if all(c.dated_by == "fetched" for c in pledge.primaries):
+        # No date anywhere (page, feed, sitemap, text): the day we fetched it is no announcement date, and
+        # a backfill would pile last year's pledges into this month. An analyst dates it first.
+        return "review"
     return "counted" if confidence >= threshold else "review"
 
 

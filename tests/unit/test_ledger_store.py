@@ -152,3 +152,26 @@ def test_candidate_targets_are_listed_for_review_never_applied(con):
     assert eur[2] == pytest.approx(1e9 * usd_rate("EUR", date(2025, 12, 2))[0])
     assert eur[4] == "candidate"  # ≈ $1.17bn: more than 10 % above the $1bn target
     assert con.execute("select * from targets order by all").fetchall() == targets_before
+
+
+def test_a_pledge_known_only_from_an_undated_page_waits_for_review(con):
+    """No date anywhere but our fetch: the fetch day is no announcement date (a backfill would pile last
+    year's pledges into this month), so the pledge is not counted until an analyst dates it."""
+    add_mention(
+        con, "https://outlet.example/undated", donors=("LVA",), amount=10e6, currency="EUR", published_on=None
+    )
+    rebuild_ledger(con)
+    (row,) = ledger(con).values()
+    assert row["status"] == "review"
+    # Once a dated report of it arrives, it counts, dated by that report.
+    add_mention(
+        con,
+        "https://wire.example/lv",
+        donors=("LVA",),
+        amount=10e6,
+        currency="EUR",
+        published_on=date(2026, 1, 5),
+    )
+    rebuild_ledger(con)
+    (row,) = ledger(con).values()
+    assert (row["status"], row["announced_on"]) == ("counted", date(2026, 1, 5))
