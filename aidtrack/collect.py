@@ -8,11 +8,20 @@ run in parallel across sources and be tested without Prefect.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+import signal
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 from aidtrack import __version__
@@ -22,17 +31,24 @@ from aidtrack.owed import OwedUrl, after_failure, after_interrupt
 from aidtrack.parse import ParseError, canonicalize_url, parse_article
 from aidtrack.sources import CuratedPledge, SourceConfig, discover
 from aidtrack.sources.entries import Entry
+from aidtrack.sources.reference import ReferenceRelease
 
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """Changes whenever the extractor's code or lexicons change, so `reprocess` knows what is stale."""
+    """Changes whenever the parser's or the extractor's code or lexicons change (or trafilatura's
+    version), so unchanged pages are read again and `reprocess` knows what is stale."""
     digest = hashlib.sha256(__version__.encode())
-    root = Path(__file__).resolve().parent / "extract"
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".json", ".txt"}:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name in ("parse", "extract"):
+        root = Path(__file__).resolve().parent / name
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".json", ".txt"}:
+                digest.update(f"{name}/{path.relative_to(root).as_posix()}".encode())
+                digest.update(path.read_bytes())
+    try:
+        digest.update(package_version("trafilatura").encode())
+    except PackageNotFoundError:  # pragma: no cover - a dependency; only a broken install lacks it
+        pass
     return digest.hexdigest()[:12]
 
 
@@ -82,6 +98,7 @@ class ParsedDocument:
     content_hash: str
     fetched_at: datetime
     statements: list[Statement]
+    short_text: bool = False  # the text is suspiciously short for its page (counted in the run summary)
 
 
 @dataclass
@@ -90,6 +107,7 @@ class SourceBatch:
     fetches: list[tuple[str, FetchResult]] = field(default_factory=list)  # (purpose, result)
     documents: list[ParsedDocument] = field(default_factory=list)
     curated: list[CuratedPledge] = field(default_factory=list)
+    reference: ReferenceRelease | None = None  # kind reference: the release read, if it changed
     problems: list[tuple[str, str]] = field(default_factory=list)  # (url, what went wrong after fetching)
     owed: list[OwedUrl] = field(default_factory=list)  # retry-ledger records to write (owed or given up)
     settled: list[str] = field(default_factory=list)  # URLs no longer owed: fetched and parsed, or 304
@@ -110,6 +128,7 @@ class SourceBatch:
                 "skipped_robots": sum(r.outcome == "skipped_robots" for r in articles),
                 "unparsable": len(self.problems),
                 "documents": len(self.documents),
+                "short_text": sum(d.short_text for d in self.documents),
                 "statements": sum(len(d.statements) for d in self.documents),
                 "curated": len(self.curated),
                 "owed": sum(o.status == "owed" for o in self.owed),
@@ -182,6 +201,7 @@ def parsed_document(
         content_hash=result.content_hash or "",
         fetched_at=result.fetched_at,
         statements=statements,
+        short_text=article.short_text,
     )
 
 
@@ -211,6 +231,7 @@ def collect_source(
     # then, the next run gets the whole feed again instead of a 304, and fetches what was missed.
     discovery_fetches = [("discover", r) for r in discovery.fetches]
     batch.curated = list(discovery.curated)
+    batch.reference = discovery.reference
     batch.discovered = len(discovery.entries)
     batch.discovery_complete = not discovery.interrupted
     batch.error = discovery.error  # a partly failed source (dead sitemap child, bad rows) keeps the rest
@@ -247,34 +268,20 @@ def collect_source(
         for url in pending
     ]
     version = extractor_version()
-    for result in fetcher.fetch_many(requests):
-        # Chunks hold whole pages only (a fetch with its document), so a crash never leaves a page's
-        # validators stored without its document. Many 304s or unchanged pages make a chunk too.
-        if sink and len(batch.fetches) >= 4 * chunk_size:
-            batch.hand_over(sink)
-        if result.outcome == INTERRUPTED:
-            continue  # owed below, with the pages never asked for; no fetch happened to log
+
+    def finish(result: FetchResult, compute: Callable[[], ParsedDocument | None]) -> None:
+        """Log a fetched page with what parsing it gave (together, so a chunk holds whole pages)."""
         batch.fetches.append(("article", result))
-        entry = pending.get(result.url)
-        if result.outcome == NOT_MODIFIED:
-            settled(result.url)
-            continue
-        if result.outcome != OK or result.content_hash is None:
-            failed(result.url, result.error or result.outcome, permanent=result.status == 410)
-            continue
-        if result.text is None:
-            failed(result.url, f"not a text page ({result.content_type})", permanent=True)
-            continue
         try:
-            document = parsed_document(source, result, entry.published if entry else None, known, version)
+            document = compute()
         except ParseError as exc:
             batch.problems.append((result.url, f"unparsable: {exc}"))
             failed(result.url, f"unparsable: {exc}")
-            continue
+            return
         except Exception as exc:  # noqa: BLE001 - one odd page must not cost the source its other pages
             batch.problems.append((result.url, f"could not process: {type(exc).__name__}: {exc}"))
             failed(result.url, f"could not process: {type(exc).__name__}: {exc}")
-            continue
+            return
         finally:
             result.body = result.text = None  # parsed (or not): only the fetch log needs this result now
         settled(result.url)
@@ -282,6 +289,39 @@ def collect_source(
             batch.documents.append(document)
             if sink and len(batch.documents) >= chunk_size:
                 batch.hand_over(sink)
+
+    with _page_pool(len(requests)) as pool:
+        in_flight: deque[tuple[FetchResult, Callable[[], ParsedDocument | None]]] = deque()
+        by_hash = _documents_by_hash(known) if pool else {}
+        for result in fetcher.fetch_many(requests):
+            # Chunks hold whole pages only (a fetch with its document), so a crash never leaves a page's
+            # validators stored without its document. Many 304s or unchanged pages make a chunk too.
+            if sink and len(batch.fetches) >= 4 * chunk_size:
+                batch.hand_over(sink)
+            if result.outcome == INTERRUPTED:
+                continue  # owed below, with the pages never asked for; no fetch happened to log
+            entry = pending.get(result.url)
+            if result.outcome == NOT_MODIFIED:
+                batch.fetches.append(("article", result))
+                settled(result.url)
+                continue
+            if result.outcome != OK or result.content_hash is None:
+                batch.fetches.append(("article", result))
+                failed(result.url, result.error or result.outcome, permanent=result.status == 410)
+                continue
+            if result.text is None:
+                batch.fetches.append(("article", result))
+                failed(result.url, f"not a text page ({result.content_type})", permanent=True)
+                continue
+            hint = entry.published if entry else None
+            if pool is None:
+                finish(result, lambda r=result, h=hint: parsed_document(source, r, h, known, version))
+                continue
+            in_flight.append((result, _pooled(pool, source, result, hint, by_hash, known, version)))
+            while len(in_flight) > IN_FLIGHT_PER_WORKER * PARSE_WORKERS:
+                finish(*in_flight.popleft())
+        while in_flight:
+            finish(*in_flight.popleft())
     # Whatever was not answered (the run was stopped) stays owed, due at once, no try counted.
     batch.interrupted = discovery.interrupted or bool(pending)
     for url, entry in pending.items():
@@ -323,3 +363,100 @@ def _to_fetch(
                 url=record.url, title=None, published=record.published_hint, summary=None, source=source.name
             )
     return chosen
+
+
+# --- parse + extract on every core, for backfills ---------------------------------------------------
+
+POOL_MIN_PAGES = 100  # a source with fewer pages to read parses them in its own thread (no start-up)
+PARSE_WORKERS = os.cpu_count() or 1  # processes parsing for the sources of a run (shared by them)
+IN_FLIGHT_PER_WORKER = 4  # pages handed to the pool and not yet taken back, per worker (bounds memory)
+
+_pool_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_users = 0
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the run (it stops cleanly and says what was saved); a worker that died
+    of it would break the pool under every source."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _page_pool(pages: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A process pool for parse + extract while a source has ``pages`` to read, shared by the sources
+    that run at the same time; None when there are few pages or one core.
+
+    Parsing and extracting are pure Python: threads share one core (the GIL), processes use them all.
+    The pool is started by the first source of a backfill that needs it and stopped by the last one.
+    """
+    global _pool, _pool_users
+    if pages < POOL_MIN_PAGES or PARSE_WORKERS < 2:
+        yield None
+        return
+    with _pool_lock:
+        if _pool is None:
+            # forkserver: workers start from a clean process with our modules loaded, never from a fork
+            # of this one with its threads (Prefect's, the fetcher's) in the middle of something.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["aidtrack.collect"])
+            _pool = ProcessPoolExecutor(PARSE_WORKERS, mp_context=context, initializer=_ignore_interrupts)
+        _pool_users += 1
+        pool = _pool
+    try:
+        yield pool
+    finally:
+        with _pool_lock:
+            _pool_users -= 1
+            if _pool_users == 0 and _pool is pool:
+                _pool = None
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _documents_by_hash(known: KnownState) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """The known documents by content hash: a worker gets only those its page could be (not them all)."""
+    by_hash: dict[str, dict[str, tuple[str, str | None]]] = {}
+    for canonical, (content_hash, version) in known.documents.items():
+        by_hash.setdefault(content_hash, {})[canonical] = (content_hash, version)
+    return by_hash
+
+
+def _parse_in_worker(
+    source: SourceConfig,
+    result: FetchResult,
+    hint: datetime | None,
+    documents: dict[str, tuple[str, str | None]],
+    version: str,
+) -> ParsedDocument | None:
+    return parsed_document(source, result, hint, KnownState(documents=documents), version)
+
+
+def _pooled(
+    pool: ProcessPoolExecutor,
+    source: SourceConfig,
+    result: FetchResult,
+    hint: datetime | None,
+    by_hash: dict[str, dict[str, tuple[str, str | None]]],
+    known: KnownState,
+    version: str,
+) -> Callable[[], ParsedDocument | None]:
+    """Hand one page to the pool; the callable returned waits for its document (or raises its error)."""
+
+    def here() -> ParsedDocument | None:
+        return parsed_document(source, result, hint, known, version)
+
+    light = replace(result, body=None)  # the worker needs the text, not the bytes too
+    try:
+        future: Future = pool.submit(
+            _parse_in_worker, source, light, hint, by_hash.get(result.content_hash or "", {}), version
+        )
+    except (BrokenProcessPool, RuntimeError):  # the pool broke (a worker died) or was shut down
+        return here
+
+    def wait() -> ParsedDocument | None:
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died (killed, out of memory): parse here instead
+            return here()
+
+    return wait

@@ -65,12 +65,19 @@ def table() -> str:
         "BeautifulSoup(html, 'lxml'), ms/doc",
         [_cell(get(parse[n], "per_doc_ms", "all", "bs4"), ".2f") for n in parse],
     )
+    row(
+        "trafilatura.extract (defaults), ms/doc",
+        [_cell(get(parse[n], "per_doc_ms", "all", "trafilatura"), ".2f") for n in parse],
+    )
     row("parse_article, ms/doc", [_cell(get(parse[n], "per_doc_ms", "all", "parse"), ".2f") for n in parse])
     row("extract, ms/doc", [_cell(get(parse[n], "per_doc_ms", "all", "extract"), ".2f") for n in parse])
     row(
         "ours = parse + extract, ms/doc",
         [_cell(get(parse[n], "per_doc_ms", "all", "ours"), ".2f") for n in parse],
     )
+    ratios = [get(parse[n], "ratios", "all", "ours/trafilatura") for n in parse]
+    row("**ours / trafilatura**", [_cell(r, ".2f") + "×" if r else "—" for r in ratios], "≤ 1.0×",
+        _met(ratios, lambda r: r <= 1.0))  # fmt: skip
     ratios = [get(parse[n], "ratios", "all", "ours/bs4") for n in parse]
     row("**ours / BeautifulSoup+lxml**", [_cell(r, ".2f") + "×" if r else "—" for r in ratios], "≤ 1.5×",
         _met(ratios, lambda r: r <= 1.5))  # fmt: skip

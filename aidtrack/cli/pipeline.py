@@ -30,6 +30,7 @@ _SUMMARY_COLUMNS = (  # (key in the per-source counts, column heading)
     ("skipped_robots", "robots"),
     ("unparsable", "bad"),
     ("documents", "docs"),
+    ("short_text", "short"),  # documents whose text is suspiciously short for their page
     ("mentions", "mentions"),
     ("new_pledges", "new pledges"),
     ("owed", "owed"),

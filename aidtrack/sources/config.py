@@ -6,6 +6,8 @@ Contract (DESIGN.md "Sources file"): top-level ``sources:`` list; each entry has
 - ``sitemap``: ``url``; optional ``since`` (date)
 - ``listing``: ``url``, ``links`` (CSS selector); optional ``next`` (CSS selector), ``max_pages``
 - ``csv``: ``path`` (relative paths resolve against the sources file's directory)
+- ``reference``: ``format`` (one of ``aidtrack.sources.reference.FORMATS``) and either ``url`` or ``path``:
+  a series another institution publishes (the Kiel Institute's PURL allocations), to check the ledger against
 
 Optional on every entry: ``tier`` (official|wire|outlet|aggregator, default outlet), ``language``
 (default en), ``delay`` (seconds), ``country`` (ISO 3166-1 alpha-3 of the publisher), ``enabled``
@@ -27,7 +29,7 @@ import yaml
 
 from aidtrack.errors import AidtrackError
 
-KINDS = ("rss", "sitemap", "listing", "csv")
+KINDS = ("rss", "sitemap", "listing", "csv", "reference")
 TIERS = ("official", "wire", "outlet", "aggregator")
 COMMON_KEYS = ("name", "kind", "tier", "language", "delay", "country", "enabled")
 KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -36,6 +38,7 @@ KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sitemap": (("url",), ("since",)),
     "listing": (("url", "links"), ("next", "max_pages")),
     "csv": (("path",), ()),
+    "reference": (("format",), ("url", "path")),  # exactly one of url and path: checked below
 }
 DEFAULT_MAX_PAGES = 5
 
@@ -76,6 +79,7 @@ class SourceConfig:
     country: str | None
     delay: float | None
     enabled: bool
+    format: str | None = None  # kind reference: the name of its ReferenceFormat
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -260,6 +264,18 @@ def _parse_entry(raw: Any, index: int, path: Path) -> SourceConfig:
     if not isinstance(enabled, bool):
         raise fail("enabled", f"'enabled' must be true or false (got {enabled!r})")
 
+    reference_format = None
+    if kind == "reference":
+        from aidtrack.sources.reference import FORMATS  # a small module: no network or parser imports
+
+        reference_format = raw["format"]
+        if reference_format not in FORMATS:
+            known = ", ".join(sorted(FORMATS))
+            raise fail("format", f"'format' must be one of {known} (got {reference_format!r})")
+        if (url is None) == (source_path is None):
+            both = "both" if url is not None else "neither"
+            raise fail("url", f"a reference needs either 'url' or 'path' (got {both})")
+
     return SourceConfig(
         name=name,
         kind=kind,
@@ -275,6 +291,7 @@ def _parse_entry(raw: Any, index: int, path: Path) -> SourceConfig:
         country=country,
         delay=delay,
         enabled=enabled,
+        format=reference_format,
     )
 
 

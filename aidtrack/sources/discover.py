@@ -1,18 +1,24 @@
 """One source → ``Discovery``: dispatch by kind, walk back for backfills, filter, cap. Never raises
-for source problems; ``Discovery.error`` says why a source failed as a whole."""
+for source problems; ``Discovery.error`` says why a source failed as a whole.
+
+A ``reference`` source gives no entries: its file is fetched (conditionally, like a feed) or read, and
+validated into ``Discovery.reference``; a file that fails validation is the source's error, and nothing
+of it is kept, so the warehouse goes on using the last good release."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from email.utils import formatdate
 
 from aidtrack.fetch import INTERRUPTED, Fetcher, FetchResult
 from aidtrack.sources.config import SourceConfig
 from aidtrack.sources.csv_source import CuratedFileError, CuratedPledge, read_curated
 from aidtrack.sources.entries import Entry, dedupe, matches_keywords, newest_first, published_before
 from aidtrack.sources.listing import parse_listing
+from aidtrack.sources.reference import FORMATS, ReferenceFormatError, ReferenceRelease, release_of
 from aidtrack.sources.rss import FeedError, parse_feed
 from aidtrack.sources.sitemap import SitemapError, parse_sitemap
 
@@ -27,6 +33,7 @@ class Discovery:
     source: SourceConfig
     entries: list[Entry] = field(default_factory=list)
     curated: list[CuratedPledge] = field(default_factory=list)
+    reference: ReferenceRelease | None = None  # kind reference: the release read (None: 304, or failed)
     fetches: list[FetchResult] = field(default_factory=list)  # every fetch made, for the fetch log
     error: str | None = None  # why the source failed as a whole (None if fine)
     # The run was stopped before discovery finished: entries may be missing, so nothing learnt here
@@ -100,6 +107,9 @@ def discover(
         elif source.kind == "csv":
             entries = []
             discovery.curated, discovery.error = _discover_csv(source)
+        elif source.kind == "reference":
+            entries = []
+            discovery.reference = _discover_reference(walker)
         else:
             raise _SourceFailed(f"unknown source kind {source.kind!r}")
         entries = [e for e in dedupe(entries) if not published_before(e, since)]
@@ -288,3 +298,42 @@ def _discover_csv(source: SourceConfig) -> tuple[list[CuratedPledge], str | None
     more = f" (and {len(curated.errors) - 5} more)" if len(curated.errors) > 5 else ""
     n = len(curated.errors)
     return curated.pledges, f"{source.path.name}: {n} bad row{'s' if n != 1 else ''}: {shown}{more}"
+
+
+def _discover_reference(walker: _Walker) -> ReferenceRelease | None:
+    """The reference file, validated; None when the server says it has not changed (304)."""
+    source = walker.source
+    fmt = FORMATS.get(source.format or "")
+    if fmt is None:
+        raise _SourceFailed(f"unknown reference format {source.format!r}")
+    now = datetime.now(UTC)
+    if source.path is not None:
+        try:
+            data = source.path.read_bytes()
+            modified = formatdate(source.path.stat().st_mtime, usegmt=True)
+        except OSError as exc:
+            raise _SourceFailed(f"reference {source.path}: cannot read: {exc.strerror or exc}") from None
+        location, etag, where = str(source.path), None, source.path.name
+    else:
+        assert source.url
+        result = walker.get(source.url)
+        if result.outcome == "not_modified":
+            return None
+        if result.outcome != "ok" or result.body is None:
+            raise _SourceFailed(_failure("reference", result))
+        data, modified, etag = result.body, result.last_modified, result.etag
+        location, where, now = result.final_url, result.final_url, result.fetched_at
+    try:
+        return release_of(
+            source.name,
+            location,
+            data,
+            fmt,
+            read_at=now,
+            today=now.date(),
+            last_modified=modified,
+            etag=etag,
+            where=where,
+        )
+    except ReferenceFormatError as exc:
+        raise _SourceFailed(f"{exc}; the last good release stays in use") from None
