@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -40,6 +41,23 @@ ProgramOpt = Annotated[str, typer.Option("--program", "-p", help="program with a
 CurrencyOpt = Annotated[
     str, typer.Option("--currency", "-c", help="reporting currency: USD, EUR (ECB rates)")
 ]
+DonorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--donor",
+        "-d",
+        metavar="CODE|NAME",
+        help="only pledges by this donor: ISO alpha-3 code (NLD) or country name; repeat for several",
+    ),
+]
+SinceOpt = Annotated[str | None, typer.Option(metavar="DATE", help="only from this date (YYYY-MM-DD)")]
+UntilOpt = Annotated[str | None, typer.Option(metavar="DATE", help="only up to this date (YYYY-MM-DD)")]
+LanguageOpt = Annotated[
+    str,
+    typer.Option(
+        "--language", "-l", metavar="TAG", help="language of the country names (CLDR: en-GB, en, de, fr, …)"
+    ),
+]
 
 
 app = typer.Typer()
@@ -59,6 +77,30 @@ def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
 
 
+def _day(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{option} {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _build(con, program: str, currency: str, donor, since, until, language):  # noqa: ANN001, ANN202
+    """The report as asked on the command line (the filters' errors become one line via ``reading``)."""
+    from aidtrack.report.data import build_report
+
+    return build_report(
+        con,
+        program=program,
+        currency=currency.upper(),
+        donors=tuple(donor or ()),
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+        language=language,
+    )
+
+
 @app.command()
 def report(
     program: ProgramOpt = "PURL",
@@ -70,14 +112,19 @@ def report(
     last: Annotated[
         int | None, typer.Option(min=1, help="only the last N months in the table (1 or more)")
     ] = None,
+    donor: DonorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    language: LanguageOpt = "en-GB",
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Months vs target (rolling 3m, cumulative, gap), pace, top donors, official totals, failed sources."""
-    from aidtrack.report.data import build_report
+    """Months vs target (rolling 3m, cumulative, gap), pace, top donors, official totals, the check
+    against independent references (Kiel's allocations), failed sources. Countries are named in
+    --language; --donor, --since and --until narrow what is shown."""
     from aidtrack.report.terminal import report_renderable
 
     with reading(warehouse) as con:
-        data = build_report(con, program=program, currency=currency.upper())
+        data = _build(con, program, currency, donor, since, until, language)
     if format is ReportFormat.table:
         console.print(report_renderable(data, last=last))
     elif format is ReportFormat.json:
@@ -93,14 +140,18 @@ def chart(
     ),
     program: ProgramOpt = "PURL",
     currency: CurrencyOpt = "USD",
+    donor: DonorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    language: LanguageOpt = "en-GB",
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Monthly bars with the target line, and cumulative vs cumulative target, as an image."""
+    """Monthly bars by donor with the target line, and cumulative vs cumulative target beside the
+    reference's allocations and officials' totals, as an image."""
     from aidtrack.report.chart import write_chart
-    from aidtrack.report.data import build_report
 
     with reading(warehouse) as con:
-        data = build_report(con, program=program, currency=currency.upper())
+        data = _build(con, program, currency, donor, since, until, language)
         written = write_chart(data, out)
     console.print(f"wrote {written}")
 

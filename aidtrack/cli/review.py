@@ -138,6 +138,9 @@ def print_pledge(p) -> None:  # noqa: ANN001 - a PledgeView
         if c.quote:
             quote = c.quote if len(c.quote) <= 200 else c.quote[:197] + "..."
             console.print(f'             [dim]"{escape(quote)}"[/dim]', soft_wrap=True)
+        why = [*(c.trace or [])[:1], *(c.notes or [])]
+        if why:  # "why was this counted?": the kind rule, then the extractor's reasons
+            console.print(f"             [dim]why: {escape('; '.join(why))}[/dim]", soft_wrap=True)
     for d in p.decisions:
         console.print(
             f"    [cyan]{d.action}[/cyan] by {escape(d.analyst)} on {d.decided_at:%Y-%m-%d %H:%M}"

@@ -140,7 +140,11 @@ class SiteServer:
 
 
 def demo_sources_yaml(base_url: str, curated_csv: Path | None = None) -> str:
-    """The sources file for the bundled sample sites served at ``base_url``: one source of each kind."""
+    """The sources file for the bundled sample sites served at ``base_url``: one source of each kind.
+
+    ``demo-kiel`` is a file in the Kiel Institute's ``procurement_trends.csv`` shape: its ``nato_purl``
+    column holds the PURL allocations Kiel published (data to April 2026); the other columns are our
+    own round figures, there only to give the file its real shape."""
     curated = curated_csv or site_root() / "curated.csv"
     return f"""\
 # Sources of the bundled demo: the same kinds of source as sources.yaml, served on loopback.
@@ -174,4 +178,8 @@ sources:
     kind: csv
     path: {curated}
     tier: official
+  - name: demo-kiel
+    kind: reference
+    format: kiel-procurement-trends
+    url: {base_url}/kiel/data/procurement_trends.csv
 """

@@ -32,6 +32,8 @@ class CitationView:
     amount: float | None
     currency: str | None
     currency_assumed: bool | None
+    notes: list[str] | None = None  # the extractor's reasons ("bare $ read as USD", ...)
+    trace: list[str] | None = None  # the rules that decided it ("kind: ...", "donors: ...")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ limit ?
 
 _CITATIONS_SQL = """
 select s.pledge_id, s.kind, s.source, coalesce(src.tier, case when s.kind in ('curated', 'analyst')
-       then 'official' end), s.published_on, s.url, s.quote, m.amount, m.currency, m.currency_assumed
+       then 'official' end), s.published_on, s.url, s.quote, m.amount, m.currency, m.currency_assumed,
+       m.notes, m.trace
 from pledge_sources as s
 left join mentions as m using (mention_id)
 left join sources as src on src.name = s.source

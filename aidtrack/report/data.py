@@ -12,13 +12,22 @@ converted in Python with ``aidtrack.ledger.fx.rate`` (ECB reference rates):
 - pace and projections: at today's rate (they look forward);
 - reconciliation: the reported total as stated when that is the reporting currency, otherwise at the
   rate of the day it was reported; our side pledge by pledge as above (the view lists their ids).
+
+The comparison with reference series (``reference_comparison``: Kiel's allocations) stays in the
+reference's own currency (euros), whatever the reporting currency: that is the unit both sides are
+compared in. Only the chart's line of Kiel's cumulative allocations is converted, at each month's end.
+
+Filters (``--donor``, ``--since``, ``--until``) narrow what is shown, not how it is computed: cumulative
+columns still run from the program's first month, and a donor's part of a joint pledge is an equal split
+(as ``donor_totals`` does). With a donor filter there is no target, pace or reference comparison to show:
+those are about all donors together.
 """
 
 from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +41,7 @@ from aidtrack.ledger.overrides import Decision, added_citations, load_decisions
 # The ledger's own citation query: the as-built values of an edited pledge are recomputed from exactly
 # the rows (dates, tiers, assumed currencies) the rebuild used, not from a second copy of its rules.
 from aidtrack.ledger.store import CITATIONS_SQL as _LEDGER_CITATIONS_SQL
+from aidtrack.report.names import DEFAULT_LANGUAGE, locale, resolve_donor
 
 
 class ReportError(AidtrackError, RuntimeError):
@@ -40,14 +50,17 @@ class ReportError(AidtrackError, RuntimeError):
 
 @dataclass(frozen=True)
 class MonthRow:
+    """One month. With a donor filter ``contributed`` is those donors' part, and the target columns are
+    None: the target is for all donors together."""
+
     month: date
     contributed: float
-    target: float
+    target: float | None
     rolling_3m: float
-    rolling_3m_target: float
+    rolling_3m_target: float | None
     cumulative: float
-    cumulative_target: float
-    cumulative_gap: float
+    cumulative_target: float | None
+    cumulative_gap: float | None
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,109 @@ class Reconciled:
     url: str | None
     source: str | None
     title: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceMonth:
+    """One month of ``reference_comparison``, in the reference's currency."""
+
+    month: date
+    pledged: float  # counted pledges announced in the month
+    pledged_cumulative: float
+    allocated: float | None  # the reference's figure; None after its release's last month (unknown)
+    allocated_cumulative: float | None
+    gap: float | None  # pledged_cumulative - allocated_cumulative
+    lagged_gap: float | None  # what we had two months earlier - allocated_cumulative
+    tolerance: float
+    months_behind: int
+    status: str  # in line | ahead (lag) | ahead, check | behind | behind, check | no data
+    reading: str
+    official_reported_on: date | None  # the latest official running total of the month, if any
+    official: float | None
+    official_stated_amount: float | None
+    official_stated_currency: str | None
+    official_reported_by: str | None
+    official_url: str | None
+    pledged_at_official: float | None  # what we counted by the day it was stated
+    official_gap: float | None
+    allocated_cumulative_reporting: float | None = None  # in the report's currency (for the chart)
+
+
+@dataclass(frozen=True)
+class ReferenceComparison:
+    """Our ledger beside one reference series (one source, one program), with the release it used."""
+
+    source: str
+    publisher: str
+    measure: str
+    currency: str
+    location: str
+    release_id: str
+    content_hash: str
+    release_first_seen_at: datetime
+    release_last_seen_at: datetime
+    release_last_modified: str | None
+    data_from: date
+    data_to: date
+    months: list[ReferenceMonth]
+    latest: ReferenceMonth | None  # the last month the release covers (among those shown): the verdict
+    problem: str | None = None  # why the last run could not use the source's newest file (old one kept)
+
+    @property
+    def covered(self) -> list[ReferenceMonth]:
+        """The months shown that the release covers (there is something to compare)."""
+        return [m for m in self.months if m.allocated_cumulative is not None]
+
+    @property
+    def tail(self) -> ReferenceTail | None:
+        """The months shown after the release's cut-off, as one summary (renderers show it as one row)."""
+        after = [m for m in self.months if m.allocated_cumulative is None]
+        if not after:
+            return None
+        officials = [m for m in after if m.official_reported_on is not None]
+        return ReferenceTail(
+            first=after[0].month,
+            last=after[-1].month,
+            pledged=sum(m.pledged for m in after),
+            pledged_cumulative=after[-1].pledged_cumulative,
+            official=officials[-1] if officials else None,
+        )
+
+
+@dataclass(frozen=True)
+class ReferenceTail:
+    """The months after a release's cut-off, summed: nothing to compare there yet."""
+
+    first: date
+    last: date
+    pledged: float
+    pledged_cumulative: float
+    official: ReferenceMonth | None  # the month with the latest official total among them, if any
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What ``aidtrack report --donor/--since/--until`` narrows the report to."""
+
+    donors: tuple[str, ...] = ()  # alpha-3 codes; a joint pledge is in if any of its donors is
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.donors) or self.since is not None or self.until is not None
+
+    def day_in(self, day: date) -> bool:
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def month_in(self, month: date) -> bool:
+        """True when the month overlaps the date range."""
+        return (self.since is None or _month_end(month) >= self.since) and (
+            self.until is None or month <= self.until
+        )
+
+    def takes(self, donors: list[str] | tuple[str, ...]) -> bool:
+        return not self.donors or bool(set(donors) & set(self.donors))
 
 
 @dataclass(frozen=True)
@@ -188,6 +304,10 @@ class Report:
     pledges: list[PledgeRow]
     target_source_url: str | None = None
     target_stated_by: str | None = None
+    reference: list[ReferenceComparison] = field(default_factory=list)
+    reference_note: str | None = None  # why there is no comparison to show
+    language: str = DEFAULT_LANGUAGE  # of the country names
+    filter: ReportFilter = field(default_factory=ReportFilter)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (dates stay date objects: dump with ``default=str``)."""
@@ -273,6 +393,30 @@ def monthly_rows(con: duckdb.DuckDBPyConnection, program: str, convert: Converte
     )
 
 
+def donor_monthly_rows(
+    con: duckdb.DuckDBPyConnection, program: str, convert: Converter, donors: tuple[str, ...]
+) -> list[MonthRow]:
+    """The months of ``program`` with only ``donors``' part of each counted pledge (a joint pledge split
+    equally among its donors, as ``donor_totals`` does); no target columns."""
+    months = [m for (m,) in con.execute(
+        "select month from monthly_vs_target where program = ? order by month", [program]
+    ).fetchall()]  # fmt: skip
+    part: dict[date, float] = {}
+    for month, pledge_donors, amount, currency, usd, fx_date in con.execute(
+        """select cast(date_trunc('month', announced_on) as date), donors, amount, currency, amount_usd, fx_date
+           from pledge_ledger
+           where program = ? and status = 'counted' and len(donors) > 0 and list_has_any(donors, ?)""",
+        [program, list(donors)],
+    ).fetchall():
+        share = len(set(pledge_donors) & set(donors)) / len(pledge_donors)
+        part[month] = part.get(month, 0.0) + convert.pledge(amount, currency, usd, fx_date) * share
+    rows = with_windows([(m, part.get(m, 0.0), 0.0) for m in months])
+    return [
+        replace(r, target=None, rolling_3m_target=None, cumulative_target=None, cumulative_gap=None)
+        for r in rows
+    ]
+
+
 def pace(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> Pace | None:
     row = con.execute(
         """select as_of, window_start, window_end, n_months, monthly_rate_usd, monthly_target_usd, pace_ratio,
@@ -344,6 +488,41 @@ def donor_totals(con: duckdb.DuckDBPyConnection, program: str, convert: Converte
     return ranked
 
 
+def donor_totals_between(
+    con: duckdb.DuckDBPyConnection, program: str, convert: Converter, only: ReportFilter
+) -> list[DonorTotal]:
+    """``donor_totals`` over the pledges ``only`` lets through by date (each in the reporting currency at
+    its own FX date, joint pledges split equally); then only ``only``'s donors, when it names any. Shares
+    are of everything pledged in the period, so a donor's share means the same as without the filter."""
+    pledged: dict[str, float] = {}
+    counts: dict[str, list] = {}  # donor → [n, n_joint, first, last]
+    for pledge_donors, amount, currency, usd, fx_date, on in con.execute(
+        """select donors, amount, currency, amount_usd, fx_date, announced_on from pledge_ledger
+           where program = ? and status = 'counted' and len(donors) > 0""",
+        [program],
+    ).fetchall():
+        if not only.day_in(on):
+            continue
+        value = convert.pledge(amount, currency, usd, fx_date) / len(pledge_donors)
+        for donor in pledge_donors:
+            pledged[donor] = pledged.get(donor, 0.0) + value
+            n = counts.setdefault(donor, [0, 0, on, on])
+            n[0] += 1
+            n[1] += len(pledge_donors) > 1
+            n[2], n[3] = min(n[2], on), max(n[3], on)
+    total = sum(pledged.values()) or None
+    rows = sorted(pledged.items(), key=lambda item: (-round(item[1], 2), item[0]))
+    ranked: list[DonorTotal] = []
+    for i, (donor, value) in enumerate(rows, start=1):  # ties share a rank, as rank() does in the view
+        tied = ranked and round(ranked[-1].pledged, 2) == round(value, 2)
+        n, n_joint, first, last = counts[donor]
+        rank = ranked[-1].rank if tied else i
+        ranked.append(
+            DonorTotal(rank, donor, value, value / total if total else None, n, n_joint, first, last)
+        )
+    return [d for d in ranked if not only.donors or d.donor in only.donors]
+
+
 def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> list[Reconciled]:
     ledger = {
         pid: rest
@@ -405,6 +584,70 @@ def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Conver
                 url=url,
                 source=source,
                 title=title,
+            )
+        )
+    return out
+
+
+def _reference_month(row: tuple, reporting: float | None) -> ReferenceMonth:
+    return ReferenceMonth(*row, allocated_cumulative_reporting=reporting)
+
+
+def reference_comparisons(
+    con: duckdb.DuckDBPyConnection, program: str, reporting_currency: str, today: date, only: ReportFilter
+) -> list[ReferenceComparison]:
+    """``reference_comparison`` for ``program``, one comparison per reference source, the months
+    ``only`` lets through; with the release each used and the last run's problem with its newest file."""
+    releases = {
+        row[0]: row[1:]
+        for row in con.execute(
+            """select distinct source, publisher, measure, currency, location, release_id, content_hash,
+                      release_first_seen_at, release_last_seen_at, release_last_modified, data_from, data_to
+               from reference_allocations where program = ?""",
+            [program],
+        ).fetchall()
+    }
+    columns = [f.name for f in fields(ReferenceMonth) if f.name != "allocated_cumulative_reporting"]
+    by_source: dict[str, list[ReferenceMonth]] = {}
+    for source, currency, *row in con.execute(
+        f"""select reference_source, currency, {", ".join(columns)} from reference_comparison
+            where program = ? order by reference_source, month""",
+        [program],
+    ).fetchall():
+        month, allocated_cumulative = row[0], row[columns.index("allocated_cumulative")]
+        reporting = None
+        if allocated_cumulative is not None:
+            try:
+                reporting = (
+                    allocated_cumulative
+                    * rate(currency, reporting_currency, min(_month_end(month), today))[0]
+                )
+            except UnknownCurrencyError:
+                reporting = None
+        if only.month_in(month):
+            by_source.setdefault(source, []).append(_reference_month(tuple(row), reporting))
+    problems = dict(
+        con.execute(
+            """select f.source, arg_max(f.error, f.fetched_at) from fetches as f
+               where f.purpose = 'source' and f.outcome = 'failed'
+                 and f.run_id = (select run_id from runs order by started_at desc limit 1)
+               group by f.source"""
+        ).fetchall()
+    )
+    out = []
+    for source, (publisher, measure, currency, *release) in releases.items():
+        months = by_source.get(source, [])
+        covered = [m for m in months if m.allocated_cumulative is not None]
+        out.append(
+            ReferenceComparison(
+                source,
+                publisher,
+                measure,
+                currency,
+                *release,
+                months=months,
+                latest=covered[-1] if covered else None,
+                problem=problems.get(source),
             )
         )
     return out
@@ -618,31 +861,88 @@ def pledge_rows(
     ]
 
 
+def ledger_donors(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every donor code in the ledger."""
+    return [d for (d,) in con.execute(
+        "select distinct unnest(donors) from pledge_ledger order by 1"
+    ).fetchall()]  # fmt: skip
+
+
 def build_report(
-    con: duckdb.DuckDBPyConnection, program: str = "PURL", currency: str = "USD", today: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    program: str = "PURL",
+    currency: str = "USD",
+    today: date | None = None,
+    *,
+    donors: tuple[str, ...] | list[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Report:
-    """Everything a report shows, for one program, in ``currency`` (USD, EUR or any ECB currency)."""
+    """Everything a report shows, for one program, in ``currency`` (USD, EUR or any ECB currency).
+
+    ``donors`` (codes or country names), ``since`` and ``until`` narrow it (see the module's docstring);
+    ``language`` is the CLDR locale the renderers name countries in (``en-GB``, ``de``, ...).
+    """
     known = programs(con)
     if program not in known:
         raise ReportError(
             f"no target for program {program!r} in this warehouse (known: {', '.join(known) or 'none'})"
         )
+    if since and until and since > until:
+        raise ReportError(f"--since {since} is after --until {until}")
+    locale(language)  # an unknown language is an error now, not when the first name is rendered
+    in_data = ledger_donors(con)
+    only = ReportFilter(
+        donors=tuple(dict.fromkeys(resolve_donor(d, language, in_data) for d in donors)),
+        since=since,
+        until=until,
+    )
     today = today or con.execute("select current_date").fetchone()[0]
     convert = Converter(currency, today)
     target = con.execute(
         "select source_url, stated_by from targets where program = ? order by valid_from desc limit 1",
         [program],
     ).fetchone()
+    if only.donors:
+        months = donor_monthly_rows(con, program, convert, only.donors)
+    else:
+        months = monthly_rows(con, program, convert)
+    if only.active:
+        donor_rows = donor_totals_between(con, program, convert, only)
+    else:
+        donor_rows = donor_totals(con, program, convert)
+    totals = [
+        r
+        for r in reconciliation(con, program, convert)
+        if only.day_in(r.reported_on) and (not only.donors or set(r.donors) & set(only.donors))
+    ]
+    reference, note = [], None
+    if only.donors:
+        note = "The reference series count all donors together: there is nothing to compare for one donor."
+    else:
+        reference = reference_comparisons(con, program, convert.currency, today, only)
+        if not reference:
+            note = (
+                "No reference series in this warehouse: add a source of kind reference (the Kiel "
+                "Institute's PURL allocations) to check the ledger against an independent count."
+            )
     return Report(
         program=program,
         currency=convert.currency,
         generated_at=datetime.now().astimezone(),
-        months=monthly_rows(con, program, convert),
-        pace=pace(con, program, convert),
-        donors=donor_totals(con, program, convert),
-        reconciliation=reconciliation(con, program, convert),
+        months=[m for m in months if only.month_in(m.month)],
+        pace=None if only.donors else pace(con, program, convert),
+        donors=donor_rows,
+        reconciliation=totals,
         last_run=last_run(con),
-        pledges=pledge_rows(con, convert),
+        pledges=[
+            p for p in pledge_rows(con, convert) if only.takes(p.donors) and only.day_in(p.announced_on)
+        ],
         target_source_url=target[0] if target else None,
         target_stated_by=target[1] if target else None,
+        reference=reference,
+        reference_note=note,
+        language=language,
+        filter=only,
     )

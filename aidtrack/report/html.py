@@ -1,6 +1,7 @@
 """The static HTML report: one self-contained ``report.html`` (chart embedded as a base64 PNG, tables,
-every pledge with its sources and quotes, and beside them the analysts' decisions about it). It reads on a
-phone as on a desktop: see the comment on ``_STYLE``.
+the check against independent reference series, every pledge with its sources and quotes, and beside
+them the analysts' decisions about it). Donors are named in the report's language (CLDR through Babel;
+the codes stay in the data). It reads on a phone as on a desktop: see the comment on ``_STYLE``.
 
 Quotes, titles, source names and URLs come from pages we scraped: untrusted (analysts' names and reasons
 are treated the same). So every value goes through
@@ -19,8 +20,9 @@ from datetime import UTC
 from html import escape
 from urllib.parse import urlsplit
 
-from aidtrack.report.data import PledgeDecision, PledgeValues, Report
-from aidtrack.report.terminal import money
+from aidtrack.report.data import PledgeDecision, PledgeValues, ReferenceComparison, Report
+from aidtrack.report.names import country_name, donors_label
+from aidtrack.report.terminal import WHY_THEY_DIFFER, money
 
 # Phones first: nothing may be wider than the viewport. Number tables scroll sideways inside their own
 # box (the first column stays put); tables of text (pledges with their quotes, official totals, failed
@@ -60,6 +62,9 @@ blockquote { margin: 0.2rem 0 0 0; padding-left: 0.6rem; border-left: 3px solid 
              overflow-wrap: anywhere; }
 .url-text { font-family: ui-monospace, monospace; font-size: 0.85rem; }
 .pace p { margin: 0.2rem 0; }
+.reading { margin: 0.5rem 0; padding: 0.4rem 0.6rem; background: #f3f6f9; border-left: 3px solid #2e6db4; }
+.status-in-line { color: #1e8449; } .status-ahead-check, .status-behind-check { color: #b03a2e; font-weight: 600; }
+.status-ahead-lag, .status-behind { color: #9a6700; } .status-no-data { color: #6b7785; }
 @media (max-width: 700px) {
   body { padding: 0.75rem 0.75rem 1.5rem; }
   h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; }
@@ -168,6 +173,14 @@ def _table(
 
 def _months(report: Report) -> str:
     cur = report.currency
+    if report.filter.donors:  # those donors' part: the target is for all donors together
+        columns = [("month", "text"), ("pledged", "num"), ("rolling 3m", "num"), ("cumulative", "num")]
+        rows = [
+            [f"{r.month:%Y-%m}"]
+            + [escape(money(v, cur)) for v in (r.contributed, r.rolling_3m, r.cumulative)]
+            for r in report.months
+        ]
+        return _table("months-table", columns, rows, label="Months", key=0)
     rows = [
         [f"{r.month:%Y-%m}"]
         + [
@@ -199,6 +212,8 @@ def _months(report: Report) -> str:
 
 def _pace(report: Report) -> str:
     p, cur = report.pace, report.currency
+    if p is None and report.filter.donors:
+        return '<p class="note">The pace is of all donors together: not shown for some donors.</p>'
     if p is None:
         return '<p class="note">No complete month since the target started yet.</p>'
     if p.target_met_month is None:
@@ -223,7 +238,7 @@ def _donors(report: Report) -> str:
     rows = [
         [
             str(d.rank),
-            escape(d.donor),
+            _donor_cell(d.donor, report.language),
             escape(money(d.pledged, cur)),
             f"{d.share:.1%}" if d.share is not None else "–",
             str(d.n_pledges),
@@ -258,7 +273,7 @@ def _reconciliation(report: Report) -> str:
         rows.append(
             [
                 escape(str(r.reported_on)),
-                escape(", ".join(r.donors) or "all"),
+                escape(donors_label(r.donors, report.language, none="all")),
                 escape(stated),
                 escape(money(r.ours, cur)),
                 str(r.our_n_pledges),
@@ -276,6 +291,108 @@ def _reconciliation(report: Report) -> str:
         ("source and quote", "wide"),
     ]
     return _table("reconciliation-table", columns, rows, label="Official totals", cards=True)
+
+
+def _donor_cell(code: str, language: str) -> str:
+    """A donor's name, its code as the tooltip (what the data and exports use)."""
+    return f'<span title="{escape(code, quote=True)}">{escape(country_name(code, language))}</span>'
+
+
+def _status_class(status: str) -> str:
+    return "status-" + re.sub(r"[^a-z]+", "-", status.lower()).strip("-")
+
+
+def _reference(report: Report) -> str:
+    if not report.reference:
+        return f'<p class="note">{escape(report.reference_note or "No reference series.")}</p>'
+    return "".join(_reference_one(report, c, i) for i, c in enumerate(report.reference))
+
+
+def _reference_one(report: Report, c: ReferenceComparison, index: int) -> str:
+    cur = c.currency
+    rows = []
+    for m in c.covered:
+        official = ours_then = "–"
+        if m.official_reported_on is not None:
+            official = (
+                f"{escape(money(m.official, cur))} "
+                f'<span class="meta">({link(m.official_url, f"{m.official_reported_on:%Y-%m-%d}")})</span>'
+            )
+            ours_then = escape(money(m.pledged_at_official, cur))
+        rows.append(
+            [
+                f"{m.month:%Y-%m}",
+                escape(money(m.pledged, cur)),
+                escape(money(m.pledged_cumulative, cur)),
+                escape(money(m.allocated, cur)),
+                escape(money(m.allocated_cumulative, cur)),
+                _gap(m.gap, cur),
+                official,
+                ours_then,
+                f'<span class="{_status_class(m.status)}" title="{escape(m.reading, quote=True)}">'
+                f"{escape(m.status)}</span>",
+            ]
+        )
+    tail = c.tail
+    if tail is not None:  # after the release's cut-off there is nothing to compare: one row
+        official = ours_then = "–"
+        if tail.official is not None:
+            o = tail.official
+            official = (
+                f"{escape(money(o.official, cur))} "
+                f'<span class="meta">({link(o.official_url, f"{o.official_reported_on:%Y-%m-%d}")})</span>'
+            )
+            ours_then = escape(money(o.pledged_at_official, cur))
+        span = f"{tail.first:%Y-%m}" if tail.first == tail.last else f"{tail.first:%Y-%m} – {tail.last:%Y-%m}"
+        rows.append(
+            [
+                escape(span),
+                escape(money(tail.pledged, cur)),
+                escape(money(tail.pledged_cumulative, cur)),
+                "–",
+                "–",
+                "–",
+                official,
+                ours_then,
+                '<span class="status-no-data">not in the release yet</span>',
+            ]
+        )
+    columns = [
+        ("month", "text"),
+        ("pledged", "num"),
+        ("cumulative", "num"),
+        (c.measure, "num"),
+        (f"cumulative {c.measure}", "num"),
+        ("gap", "num"),
+        ("officials said", "num"),
+        ("ours then", "num"),
+        ("status", "text"),
+    ]
+    table_id = "reference-table" if index == 0 else f"reference-table-{index + 1}"
+    verdict = (
+        f'<p class="reading"><strong>{c.latest.month:%B %Y}</strong> (the last month of the release): '
+        f"{escape(c.latest.reading)}</p>"
+        if c.latest is not None
+        else '<p class="note">No month shown is covered by the release yet.</p>'
+    )
+    problem = (
+        f'<p class="neg">The newest file could not be used: {escape(c.problem)}</p>' if c.problem else ""
+    )
+    modified = f", Last-Modified {c.release_last_modified}" if c.release_last_modified else ""
+    return (
+        f"<h3>{escape(report.program)}: our pledges vs {escape(c.publisher)}'s {escape(c.measure)} "
+        f"({escape(cur)})</h3>"
+        + problem
+        + verdict
+        + f'<p class="note">Why they differ: {escape(WHY_THEY_DIFFER.format(publisher=c.publisher))} '
+        f"Our side is every counted pledge, in {escape(cur)} at the rate of its own date; officials' running "
+        f"totals at the rate of the day they were stated.</p>"
+        + _table(table_id, columns, rows, label=f"Reference: {c.source}", key=0)
+        + f'<p class="meta">Release used: {link(c.location)} (sha256 <code>{escape(c.content_hash[:12])}</code>'
+        f"{escape(modified)}), first read {c.release_first_seen_at:%Y-%m-%d}, still current on "
+        f"{c.release_last_seen_at:%Y-%m-%d}; data {c.data_from:%Y-%m} to {c.data_to:%Y-%m} "
+        f"(source <code>{escape(c.source)}</code>).</p>"
+    )
 
 
 def _last_run(report: Report) -> str:
@@ -299,11 +416,13 @@ def _last_run(report: Report) -> str:
 _VERBS = {"edit": "edited", "confirm": "confirmed", "reject": "rejected", "add": "added"}
 
 
-def _values_text(v: PledgeValues) -> str:
-    return f"{', '.join(v.donors)}: {money(v.amount, v.currency)} on {v.announced_on} ({v.program})"
+def _values_text(v: PledgeValues, language: str) -> str:
+    return (
+        f"{donors_label(v.donors, language)}: {money(v.amount, v.currency)} on {v.announced_on} ({v.program})"
+    )
 
 
-def _changes(d: PledgeDecision) -> list[str]:
+def _changes(d: PledgeDecision, language: str) -> list[str]:
     """An edit's changes as "field before → after" (escaped HTML); amount and currency read as one."""
     after, before = d.after, d.before
     if after is None:
@@ -318,7 +437,13 @@ def _changes(d: PledgeDecision) -> list[str]:
             )
         )
     if "donors" in d.changed:
-        shown.append(("donors", ", ".join(before.donors) if before else None, ", ".join(after.donors)))
+        shown.append(
+            (
+                "donors",
+                donors_label(before.donors, language) if before else None,
+                donors_label(after.donors, language),
+            )
+        )
     if "announced_on" in d.changed:
         shown.append(("date", str(before.announced_on) if before else None, str(after.announced_on)))
     if "program" in d.changed:
@@ -335,14 +460,16 @@ def _changes(d: PledgeDecision) -> list[str]:
     return out
 
 
-def _decision(d: PledgeDecision) -> str:
+def _decision(d: PledgeDecision, language: str) -> str:
     """One decision: "edited by ana on 2026-01-10: amount CAD 200.0m → CAD 235.0m (reason: …)"."""
     when = d.decided_at.astimezone(UTC)
     what = ""
     if d.action == "edit":
-        what = "; ".join(_changes(d))
+        what = "; ".join(_changes(d, language))
     elif d.action == "add" and d.after is not None:
-        what = escape(_values_text(d.after)) + (f" ({link(d.source_url, 'source')})" if d.source_url else "")
+        what = escape(_values_text(d.after, language)) + (
+            f" ({link(d.source_url, 'source')})" if d.source_url else ""
+        )
     verb = _VERBS.get(d.action, d.action)
     return (
         f'<li class="decision decision-{escape(d.action, quote=True)}"><strong>{escape(verb)}</strong> by '
@@ -373,7 +500,7 @@ def _pledges(report: Report) -> str:
         if p.decisions:  # what the analysts decided, then what the sources said: a reader sees both
             evidence = (
                 '<p class="list-head">Analysts\' decisions</p><ul class="decisions">'
-                + "".join(_decision(d) for d in p.decisions)
+                + "".join(_decision(d, report.language) for d in p.decisions)
                 + '</ul><p class="list-head">What the sources said</p>'
                 + evidence
             )
@@ -382,7 +509,11 @@ def _pledges(report: Report) -> str:
             [
                 _edited(escape(str(p.announced_on)), "announced_on" in changed),
                 _edited(escape(p.program), "program" in changed),
-                _edited(escape(", ".join(p.donors)), "donors" in changed),
+                _edited(
+                    f'<span title="{escape(", ".join(p.donors), quote=True)}">'
+                    f"{escape(donors_label(p.donors, report.language))}</span>",
+                    "donors" in changed,
+                ),
                 _edited(escape(money(p.amount, p.currency)), bool({"amount", "currency"} & changed)),
                 escape(money(p.amount_reporting, cur)),
                 status,
@@ -404,6 +535,21 @@ def _pledges(report: Report) -> str:
     return _table("pledges-table", columns, rows, label="Pledges", cards=True, row_ids=row_ids)
 
 
+def _filter_note(report: Report) -> str:
+    f = report.filter
+    if not f.active:
+        return ""
+    parts = []
+    if f.donors:
+        parts.append(f"pledges by {donors_label(f.donors, report.language)} (joint pledges included)")
+    if f.since or f.until:
+        parts.append(f"from {f.since or 'the start'} to {f.until or 'today'}")
+    return (
+        f'<p class="meta"><strong>Filtered</strong>: {escape("; ".join(parts))}; cumulative columns run from '
+        "the program's first month.</p>"
+    )
+
+
 def render_html(report: Report, chart_png: bytes) -> str:
     """The whole page as a string; ``chart_png`` is embedded as a data: URL."""
     title = f"{report.program}: military-aid pledges vs target"
@@ -416,7 +562,7 @@ def render_html(report: Report, chart_png: bytes) -> str:
             + "."
         )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(report.language, quote=True)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{escape(CSP, quote=True)}">
@@ -431,6 +577,7 @@ def render_html(report: Report, chart_png: bytes) -> str:
 <h1>{escape(title)}</h1>
 <p class="meta">Generated {escape(f"{report.generated_at:%Y-%m-%d %H:%M %Z}")} by aidtrack · amounts in
 {escape(report.currency)} · only pledges with status <em>counted</em> enter the totals.{target_note}</p>
+{_filter_note(report)}
 </header>
 <section id="pace"><h2>Pace</h2>{_pace(report)}</section>
 <figure><img id="chart" src="data:image/png;base64,{chart}" width="1000" height="650"
@@ -440,6 +587,8 @@ def render_html(report: Report, chart_png: bytes) -> str:
 <p class="note">A joint pledge is split equally among its donors.</p>{_donors(report)}</section>
 <section id="reconciliation"><h2>Running totals reported by officials vs our ledger</h2>
 {_reconciliation(report)}</section>
+<section id="reference"><h2>Checked against an independent reference</h2>
+{_reference(report)}</section>
 <section id="last-run"><h2>Last pipeline run</h2>{_last_run(report)}</section>
 <section id="pledges"><h2>Every pledge ({len(report.pledges)}) with its sources</h2>
 <p class="note">Quotes are as scraped from the sources; only http(s) addresses are links. Where an analyst

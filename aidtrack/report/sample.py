@@ -1,6 +1,7 @@
 """A small hand-made warehouse for report tests and docs: a few PURL pledges (one joint, one in euros, one
-awaiting review, one whose scraped quote and URL are hostile), two official running totals, and two
-pipeline runs, the last with a failed source. The pipeline's ``aidtrack demo`` is the real thing; this is
+awaiting review, one whose scraped quote and URL are hostile), two official running totals, a reference
+series in the Kiel Institute's shape (our own figures), and two pipeline runs, the last with a failed
+source. The pipeline's ``aidtrack demo`` is the real thing; this is
 only the rows the report reads, inserted directly.
 
 Pledges in the three complete months before ``today`` are dated relative to it so the ``pace`` mart has
@@ -15,13 +16,27 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 
 from aidtrack.ledger.fx import usd_rate
+from aidtrack.sources.reference import FORMATS, release_of
 from aidtrack.warehouse import prepare
+from aidtrack.warehouse.load import refresh_reference_rates, store_reference
 
 HOSTILE_QUOTE = (
     "Poland pledged $100 million <script>document.title='pwned'</script>"
     " <img src=x onerror=\"document.title='pwned'\"> to PURL & more"
 )
 HOSTILE_URL = "javascript:alert(1)"
+
+# Kiel's procurement_trends.csv shape (€ billions a month, all donors together); the figures are ours.
+SAMPLE_REFERENCE_URL = "https://raw.example/ukraine-support-tracker/data/procurement_trends.csv"
+SAMPLE_REFERENCE_CSV = """\
+"year","month","stockpile","procurement","unspecified","nato_purl"
+2025,7,0.5,1.1,0.2,0
+2025,8,0.4,0.8,0.1,1.4
+2025,9,0.1,0.9,0,0.05
+2025,10,0,0.7,1.2,0
+2025,11,0.1,0.4,0.3,0.08
+2025,12,0,0.6,0.5,0.02
+"""
 
 
 def _months_before(today: date, n: int) -> date:
@@ -202,7 +217,16 @@ def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = 
     today = today or date.today()
     prepare(con)
     con.execute("begin")
-    for table in ("pledge_sources", "pledge_ledger", "mentions", "documents", "fetches", "runs"):
+    for table in (
+        "pledge_sources",
+        "pledge_ledger",
+        "mentions",
+        "documents",
+        "fetches",
+        "runs",
+        "reference_values",
+        "reference_releases",
+    ):
         con.execute(f"delete from {table}")
     for p in sample_pledges(today):
         fx_rate, fx_date = usd_rate(p["currency"], p["announced_on"])
@@ -336,4 +360,15 @@ def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = 
                    fetched_at, elapsed_s) values (?, ?, ?, ?, ?, ?, ?, ?, 3, ?, 0.1)""",
             [run_id, source, url, url, purpose, outcome, status, error, stamp],
         )
+    release = release_of(
+        "kiel",
+        SAMPLE_REFERENCE_URL,
+        SAMPLE_REFERENCE_CSV.encode(),
+        FORMATS["kiel-procurement-trends"],
+        read_at=stamp,
+        today=today,
+        etag='"sample"',
+    )
+    store_reference(con, release, stamp)
+    refresh_reference_rates(con, today)
     con.execute("commit")

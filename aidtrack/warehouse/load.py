@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pandas as pd
 
 from aidtrack.collect import KnownState, SourceBatch, extractor_version, mention_id
+from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
 from aidtrack.owed import OwedUrl
 from aidtrack.sources import CuratedPledge, SourceConfig
+from aidtrack.sources.reference import ReferenceRelease, ReferenceSeries, unit_change
 
 
 def curated_id(source: str, pledge: CuratedPledge) -> str:
@@ -134,6 +136,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
     """
     name = batch.source.name
     stamp = now()
+    if batch.source.kind == "reference":
+        # First: a release that fails the check against the last good one becomes the source's error,
+        # written to the fetch log below like any other.
+        load_reference(con, batch, stamp)
     fetches = [
         (run_id, name, r.url, r.final_url, purpose, r.outcome, r.status, r.n_bytes, r.etag, r.last_modified,
          r.content_hash, r.error, r.attempts, r.fetched_at, r.elapsed_s)
@@ -164,6 +170,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
         # A discovery the run was stopped in the middle of may have missed entries: a stored validator
         # would turn the next run's fetch of that feed or sitemap into a 304 and lose them.
         and (purpose != "discover" or batch.discovery_complete)
+        # A reference file we could not use must be downloaded again by the next run (and its problem
+        # reported again) until it is fixed, not answered with a 304 that hides the problem.
+        and not (batch.source.kind == "reference" and batch.error)
     }
     if validators:
         con.register(
@@ -194,6 +203,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
                 "stated_date": st.stated_date,
                 "period": st.period,
                 "notes": list(st.notes),
+                "trace": list(st.trace),
                 "extractor_version": version,
             }
     if documents:
@@ -244,7 +254,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
         con.register("mention_frame", pd.DataFrame(list(mentions.values())))
         con.execute(
             """insert into mentions by name
-               select * replace (donors::varchar[] as donors, notes::varchar[] as notes,
+               select * replace (donors::varchar[] as donors, notes::varchar[] as notes, trace::varchar[] as trace,
                                  stated_date::date as stated_date, period::varchar as period,
                                  amount_low::double as amount_low)
                from mention_frame"""
@@ -284,3 +294,137 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
     for frame in ("fetch_frame", "cache_frame", "doc_frame", "mention_frame"):
         con.unregister(frame)
     return {"documents": len(documents), "mentions": len(mentions)}
+
+
+def current_reference(con: duckdb.DuckDBPyConnection, source: str) -> tuple[str, ReferenceSeries] | None:
+    """The release of ``source`` the marts use (the good one last seen), as (release_id, series)."""
+    row = con.execute(
+        """select release_id, format, currency, measure from reference_releases
+           where source = ? and status = 'good' order by last_seen_at desc, first_seen_at desc limit 1""",
+        [source],
+    ).fetchone()
+    if row is None:
+        return None
+    release_id, fmt, currency, measure = row
+    values: dict[str, dict[date, float]] = {}
+    programs: dict[str, str] = {}
+    for series, program, month, amount in con.execute(
+        "select series, program, month, amount from reference_values where release_id = ? order by month",
+        [release_id],
+    ).fetchall():
+        values.setdefault(series, {})[month] = amount
+        if program:
+            programs[series] = program
+    months = tuple(sorted({m for column in values.values() for m in column}))
+    return release_id, ReferenceSeries(fmt, currency, measure, months, values, programs)
+
+
+def store_reference(con: duckdb.DuckDBPyConnection, release: ReferenceRelease, stamp: datetime) -> str | None:
+    """Record one release of a reference file; returns why it cannot be used, or None when it is good.
+
+    The same bytes read again only move ``last_seen_at`` (which makes them the current release again,
+    if the publisher went back to them). New bytes are checked against the current good release
+    (``unit_change``) and stored as ``good`` or ``rejected``; a rejected release never feeds the marts.
+    """
+    series = release.series
+    current = current_reference(con, release.source)
+    problem = None
+    if current is not None and current[0] != release.release_id:
+        problem = unit_change(series, current[1])
+    con.execute(
+        """insert into reference_releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           on conflict (release_id) do update set last_seen_at = excluded.last_seen_at,
+               location = excluded.location, publisher = excluded.publisher, status = excluded.status,
+               problem = excluded.problem""",
+        [
+            release.release_id,
+            release.source,
+            series.format,
+            release.publisher,
+            release.location,
+            release.content_hash,
+            release.last_modified,
+            release.etag,
+            stamp,
+            stamp,
+            series.first_month,
+            series.last_month,
+            len(series.months),
+            series.currency,
+            series.measure,
+            "rejected" if problem else "good",
+            problem,
+            list(series.notes),
+        ],
+    )
+    rows = [
+        (release.release_id, column, series.programs.get(column), month, amount)
+        for column, by_month in series.values.items()
+        for month, amount in by_month.items()
+    ]
+    con.execute("delete from reference_values where release_id = ?", [release.release_id])
+    if rows:
+        con.register("reference_frame", _frame(rows, ["release_id", "series", "program", "month", "amount"]))
+        con.execute(
+            """insert into reference_values by name
+               select * replace (month::date as month, amount::double as amount) from reference_frame"""
+        )
+        con.unregister("reference_frame")
+    return problem
+
+
+def refresh_reference_rates(con: duckdb.DuckDBPyConnection, today: date | None = None) -> int:
+    """Rewrite ``reference_fx_rates``: for each reference currency, the USD rate of every day from the
+    first month of its releases to ``today``. Returns the number of rows written."""
+    today = today or now().date()
+    spans = con.execute(
+        "select currency, min(first_month) from reference_releases where status = 'good' group by currency"
+    ).fetchall()
+    rows = []
+    for currency, first in spans:
+        day = first
+        while day <= today:
+            try:
+                usd, used = usd_rate(currency, day)
+            except UnknownCurrencyError:
+                break  # no ECB rate at all (a currency the ECB dropped): the comparison shows no EUR
+            rows.append((currency, day, used, usd))
+            day += timedelta(days=1)
+    con.execute("delete from reference_fx_rates")
+    if rows:
+        con.register("rates_frame", _frame(rows, ["currency", "on_date", "rate_date", "usd_per_unit"]))
+        con.execute(
+            """insert into reference_fx_rates by name
+               select * replace (on_date::date as on_date, rate_date::date as rate_date,
+                                 usd_per_unit::double as usd_per_unit) from rates_frame"""
+        )
+        con.unregister("rates_frame")
+    return len(rows)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: datetime) -> None:
+    """A reference source's part of ``load_batch``: its new release, or the news that nothing changed,
+    and the rates the comparison converts with. A new release that fails the check against the last good
+    one sets ``batch.error`` (so the run reports the source as failed and the fetch log keeps why)."""
+    name = batch.source.name
+    release = batch.reference
+    if release is not None:
+        problem = store_reference(con, release, stamp)
+        if problem:
+            kept = con.execute(
+                """select strftime(first_seen_at, '%Y-%m-%d'), strftime(last_month, '%Y-%m')
+                   from reference_releases where source = ? and status = 'good'
+                   order by last_seen_at desc limit 1""",
+                [name],
+            ).fetchone()
+            still = f"; the release first seen on {kept[0]} (data to {kept[1]}) stays in use" if kept else ""
+            batch.error = f"{release.location}: {problem}{still}"
+    elif batch.error is None and not batch.interrupted:
+        # Not modified (304): the current release is still what the publisher serves.
+        con.execute(
+            """update reference_releases set last_seen_at = ? where release_id = (
+                   select release_id from reference_releases where source = ? and status = 'good'
+                   order by last_seen_at desc, first_seen_at desc limit 1)""",
+            [stamp, name],
+        )
+    refresh_reference_rates(con, stamp.date())

@@ -49,6 +49,8 @@ def test_decisions_survive_a_full_reprocess(prefect_harness, tmp_path):
     listing = cli("review", "-w", wh)
     assert listing.exit_code == 0, listing.output
     assert "AUD 50.0m" in listing.output and "Marles" in listing.output  # amounts, quotes, sources
+    # Why each mention was read as it was: the kind rule that decided it, and the extractor's reasons.
+    assert "why: kind: a donor and an amount, nothing against it" in listing.output
 
     equipment = pledge_id(settings, ["AUS"], 43e6)
     cap = pledge_id(settings, ["CAN"], 35e6)

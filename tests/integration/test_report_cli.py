@@ -42,8 +42,9 @@ def test_report_table(warehouse):
         "2025-08",
         "pace (",
         "top donors",
-        "DEU",
+        "Germany",
         "running totals reported by officials",
+        "our pledges vs the Kiel Institute's allocations",
         "source(s) failed",
         "outlet",
     ):

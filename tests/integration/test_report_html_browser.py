@@ -135,6 +135,35 @@ def test_report_renders_with_no_errors(browser, site, settings):
         page.close()
 
 
+def test_donors_are_named_and_the_reference_comparison_is_shown(browser, site):
+    """What a reader sees: country names (codes only as tooltips), joint packages as one phrase, and the
+    month-by-month check against the reference with its reading, on a desktop and on a phone."""
+    url, _ = site
+    for context in (DESKTOP, PHONE):
+        page, events = _open(browser, url, **context)
+        try:
+            assert events["console_errors"] == [] and events["page_errors"] == []
+            assert page.locator("html").get_attribute("lang") == "en-GB"
+            donors = page.locator('#donors-table td[data-label="donor"]')
+            assert donors.first.inner_text() == "Germany"
+            assert donors.first.locator("span").get_attribute("title") == "DEU"
+            names = page.locator('#pledges-table td[data-label="donors"]').all_inner_texts()
+            assert "Denmark, Norway and Sweden" in names and "Estonia, Latvia and Lithuania" in names
+            assert not any(code in " ".join(names) for code in ("DNK", "NOR", "SWE", "NLD"))
+            reference = page.locator("#reference")
+            assert (
+                reference.locator("h3").inner_text().startswith("PURL: our pledges vs the Kiel Institute's")
+            )
+            rows = page.locator("#reference-table tbody tr")
+            assert rows.count() >= 6 and rows.first.locator("td").first.inner_text() == "2025-08"
+            assert rows.first.locator('td[data-label="allocations"]').inner_text() == "€1.40bn"
+            reading = reference.locator("p.reading")
+            assert reading.is_visible() and "December 2025" in reading.inner_text()
+            assert page.evaluate("document.documentElement.scrollWidth") <= context["viewport"]["width"]
+        finally:
+            page.close()
+
+
 def test_scraped_script_never_runs_and_javascript_urls_are_not_links(browser, site):
     url, _ = site
     page, events = _open(browser, url)

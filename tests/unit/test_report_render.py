@@ -96,12 +96,16 @@ def test_terminal_report_has_every_section(con):
         "pace (",
         "projected",
         "top donors",
-        "DEU",
+        "Germany",  # donors by name, not by code
         "running totals reported by officials",
+        "our pledges vs the Kiel Institute's allocations and officials' totals (EUR; kiel, data to 2025-12)",
+        "reading, December 2025",
+        "why they differ",
         "1 source(s) failed",
         "HTTP 503",
     ):
         assert expected in text, expected
+    assert "DEU" not in text and "NLD" not in text
     out = StringIO()
     print_monthly(con, Console(file=out, width=160, color_system=None), last=2)
     assert out.getvalue().count("\n│ 20") == 2
@@ -339,7 +343,7 @@ def test_successive_edits_chain_from_what_the_sources_said():
     page = render_html(report, b"")
     assert 'amount <del class="nowrap">CAD 200.0m</del> → <ins class="nowrap">CAD 235.0m</ins>' in page
     assert 'date <del class="nowrap">2025-12-03</del> → <ins class="nowrap">2025-12-04</ins>' in page
-    assert "donors <del>NOR</del> → <ins>DNK, NOR</ins>" in page
+    assert "donors <del>Norway</del> → <ins>Denmark and Norway</ins>" in page
 
 
 def test_an_edit_whose_old_value_cannot_be_traced_never_shows_a_guess(con):
@@ -354,3 +358,98 @@ def test_an_edit_whose_old_value_cannot_be_traced_never_shows_a_guess(con):
         assert 'amount set to <ins class="nowrap">€480.0m</ins>' in page and "<del" not in page
     finally:
         con.execute("delete from pledge_overrides")
+
+
+# --- names, filters and the reference section ---
+
+
+def test_html_names_donors_keeps_codes_as_tooltips_and_has_the_reference_section(con):
+    report = build_report(con)
+    page = lxml.html.fromstring(render_html(report, b""))
+    assert page.get("lang") == "en-GB"
+    donors = [_text(td) for td in page.xpath('//table[@id="donors-table"]//td[@data-label="donor"]')]
+    assert donors[:2] == ["Germany", "Netherlands"]
+    assert page.xpath('//table[@id="donors-table"]//td[@data-label="donor"]/span/@title')[:2] == [
+        "DEU",
+        "NLD",
+    ]
+    pledge_donors = {_text(td) for td in page.xpath('//table[@id="pledges-table"]//td[@data-label="donors"]')}
+    assert {"Denmark, Norway and Sweden", "Estonia, Latvia and Lithuania", "Poland"} <= pledge_donors
+    rows = page.xpath('//table[@id="reference-table"]/tbody/tr')
+    comparison = report.reference[0]
+    assert len(rows) == len(comparison.covered) + 1  # the months after the cut-off are one row
+    assert [m.month for m in comparison.covered] == [date(2025, m, 1) for m in range(8, 13)]
+    tail = {td.get("data-label"): _text(td) for td in rows[-1].xpath("./td")}
+    assert tail["month"].startswith("2026-01 – ") and tail["status"] == "not in the release yet"
+    first = {td.get("data-label"): _text(td) for td in rows[0].xpath("./td")}
+    assert first["month"] == "2025-08" and first["allocations"] == "€1.40bn" and first["status"] == "in line"
+    reading = _text(page.xpath('//section[@id="reference"]//p[@class="reading"]')[0])
+    assert reading.startswith("December 2025 (the last month of the release):")
+    assert "sha256" in _text(page.xpath('//section[@id="reference"]')[0])
+
+
+def test_names_follow_the_reports_language(con):
+    report = build_report(con, language="de")
+    out = StringIO()
+    from aidtrack.report.terminal import report_renderable
+
+    Console(file=out, width=200, color_system=None).print(report_renderable(report))
+    assert "Deutschland" in out.getvalue() and "Niederlande" in out.getvalue()
+    page = render_html(report, b"")
+    assert 'lang="de"' in page and "Dänemark, Norwegen und Schweden" in page
+
+
+def test_donor_filter_shows_that_donors_part_without_target_or_reference(con):
+    report = build_report(con, donors=["Sweden"])
+    assert report.filter.donors == ("SWE",) and report.pace is None and report.reference == []
+    assert all(m.target is None and m.cumulative_gap is None for m in report.months)
+    august = next(m for m in report.months if m.month == date(2025, 8, 1))
+    assert august.contributed == pytest.approx(500e6 / 3)  # its equal part of the Nordic package
+    assert [p.pledge_id for p in report.pledges] == ["p-nordic-1"]
+    assert [d.donor for d in report.donors] == ["SWE"]
+    assert "all donors together" in report.reference_note
+    page = render_html(report, render_chart(report))
+    assert "pledges by Sweden (joint pledges included)" in page
+    assert "The pace is of all donors together" in page
+
+
+def test_date_filters_narrow_every_section_but_keep_cumulatives_from_the_start(con):
+    full = build_report(con)
+    report = build_report(con, since=date(2025, 9, 1), until=date(2025, 11, 30))
+    assert [m.month for m in report.months] == [date(2025, 9, 1), date(2025, 10, 1), date(2025, 11, 1)]
+    assert (
+        report.months[0].cumulative == next(m for m in full.months if m.month == date(2025, 9, 1)).cumulative
+    )
+    assert [p.pledge_id for p in report.pledges] == ["p-pol-1"]
+    assert [(d.donor, d.share) for d in report.donors] == [("POL", 1.0)]  # shares of the period
+    assert [r.reported_on for r in report.reconciliation] == [date(2025, 9, 8)]
+    assert [m.month for m in report.reference[0].months] == [
+        date(2025, 9, 1),
+        date(2025, 10, 1),
+        date(2025, 11, 1),
+    ]
+    with pytest.raises(ReportError, match="is after --until"):
+        build_report(con, since=date(2025, 9, 1), until=date(2025, 8, 1))
+
+
+def test_report_cli_filters_and_their_errors(settings):
+    with writer(settings) as wcon:
+        build_sample_warehouse(wcon)
+    wh = str(settings.warehouse)
+    result = cli("report", "-w", wh, "--donor", "DNK", "--donor", "poland", "--since", "2025-08-01")
+    assert result.exit_code == 0, result.output
+    assert "pledged by Denmark and Poland" in result.output and "pledges (2)" in result.output
+    assert "Denmark, Norway and Sweden" in result.output
+    data = json.loads(cli("report", "-w", wh, "--donor", "NLD", "--format", "json").output)
+    assert data["filter"]["donors"] == ["NLD"] and {p["pledge_id"] for p in data["pledges"]} == {
+        "p-nld-1",
+        "p-nld-2",
+    }
+    assert data["pledges"][0]["donors"] == ["NLD"]  # codes stay in the data
+    for args, message in (
+        (("--donor", "Atlantis"), "unknown donor 'Atlantis'"),
+        (("--since", "1 May"), "--since '1 May' is not a date"),
+        (("--language", "klingon!"), "unknown report language"),
+    ):
+        result = cli("report", "-w", wh, *args)
+        assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
