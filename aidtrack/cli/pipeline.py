@@ -51,11 +51,16 @@ def _print_summary(summary: dict) -> None:
     console.print(
         f"{summary['n_pledges']} pledges in the ledger; {len(summary['new_pledges'])} new in this run"
     )
-    owed = sum(c.get("owed", 0) for c in summary["per_source"].values())
+    owed = _total(summary, "owed")
     if owed:
         console.print(
             f"{_pages(owed)} not read in this run are owed: later runs ask again (`aidtrack status`)"
         )
+
+
+def _total(summary: dict, key: str) -> int:
+    """One count summed over the sources of a stored run summary (``RunSummary.total`` for the dict)."""
+    return sum(counts.get(key, 0) for counts in summary["per_source"].values())
 
 
 def _pages(n: int) -> str:
@@ -149,8 +154,7 @@ def _run_pipeline(
         if summary is None:
             err.print(f"interrupted: {state.message}; nothing was changed")
         else:
-            owed = sum(c.get("owed", 0) for c in summary["per_source"].values())
-            documents = sum(c.get("documents", 0) for c in summary["per_source"].values())
+            owed, documents = _total(summary, "owed"), _total(summary, "documents")
             err.print(
                 f"interrupted: saved {documents} documents and {len(summary['new_pledges'])} new pledges; "
                 f"{_pages(owed)} owed, fetched by the next run"
