@@ -25,7 +25,8 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 from aidtrack import __version__
-from aidtrack.extract import LexiconError, Statement, extract
+from aidtrack.extract import Statement, extract
+from aidtrack.extract.language import choose as choose_language
 from aidtrack.fetch import INTERRUPTED, NOT_MODIFIED, OK, Fetcher, FetchRequest, FetchResult
 from aidtrack.owed import OwedUrl, after_failure, after_interrupt
 from aidtrack.parse import ParseError, canonicalize_url, parse_article
@@ -99,6 +100,8 @@ class ParsedDocument:
     fetched_at: datetime
     statements: list[Statement]
     short_text: bool = False  # the text is suspiciously short for its page (counted in the run summary)
+    language_how: str | None = None  # how ``language`` was decided (see extract.language.choose)
+    language_read: bool = True  # False: no lexicon for its language, so nothing was extracted
 
 
 @dataclass
@@ -129,6 +132,7 @@ class SourceBatch:
                 "unparsable": len(self.problems),
                 "documents": len(self.documents),
                 "short_text": sum(d.short_text for d in self.documents),
+                "unread_language": sum(not d.language_read for d in self.documents),
                 "statements": sum(len(d.statements) for d in self.documents),
                 "curated": len(self.curated),
                 "owed": sum(o.status == "owed" for o in self.owed),
@@ -151,44 +155,37 @@ class SourceBatch:
         self.error_recorded = self.error_recorded or self.error is not None
 
 
-def _extract(
-    text: str, *, published: date | None, url: str, country: str | None, languages: list[str | None]
-) -> list[Statement]:
-    """Extract with the first of ``languages`` that has a lexicon (page language, then the source's)."""
-    tried = []
-    for language in dict.fromkeys(lang for lang in [*languages, "en"] if lang):
-        try:
-            return list(
-                extract(
-                    text, published=published, url=url, source_country=country, language=language
-                ).statements
-            )
-        except LexiconError:
-            tried.append(language)
-    raise LexiconError(f"no lexicon for any of {tried}")
-
-
 def parsed_document(
     source: SourceConfig,
     result: FetchResult,
     published_hint: datetime | None,
     known: KnownState,
     version: str,
+    feed_language: str | None = None,
 ) -> ParsedDocument | None:
     """Parse and extract one fetched page; None when it is unchanged since it was last extracted.
 
-    ``published_hint`` is the date the feed, sitemap or listing gave, used when the page states none.
+    ``published_hint`` is the date the feed, sitemap or listing gave, used when the page states none;
+    ``feed_language`` the language the feed declared. A page in a language without a lexicon is kept
+    with no statements (``language_read`` False), never read with another language's words.
     """
     article = parse_article(result.text or "", result.final_url, published_hint=published_hint)
     if known.documents.get(article.canonical_url) == (result.content_hash, version):
         return None  # same bytes, same extractor: nothing new to learn
-    statements = _extract(
-        article.text,
-        published=article.published_on,
-        url=article.canonical_url,
-        country=source.country,
-        languages=[article.language, source.language],
+    choice = choose_language(
+        article.text, override=source.language, page=article.language, feed=feed_language
     )
+    statements: list[Statement] = []
+    if choice.supported and choice.language:
+        statements = list(
+            extract(
+                article.text,
+                published=article.published_on,
+                url=article.canonical_url,
+                source_country=source.country,
+                language=choice.language,
+            ).statements
+        )
     return ParsedDocument(
         document_id=document_id(article.canonical_url),
         canonical_url=article.canonical_url,
@@ -196,7 +193,9 @@ def parsed_document(
         source=source.name,
         title=article.title,
         published_at=article.published,
-        language=article.language or source.language,
+        language=choice.language,
+        language_how=choice.how,
+        language_read=choice.supported,
         text=article.text,
         content_hash=result.content_hash or "",
         fetched_at=result.fetched_at,
@@ -314,10 +313,13 @@ def collect_source(
                 failed(result.url, f"not a text page ({result.content_type})", permanent=True)
                 continue
             hint = entry.published if entry else None
+            lang = entry.language if entry else None
             if pool is None:
-                finish(result, lambda r=result, h=hint: parsed_document(source, r, h, known, version))
+                finish(
+                    result, lambda r=result, h=hint, g=lang: parsed_document(source, r, h, known, version, g)
+                )
                 continue
-            in_flight.append((result, _pooled(pool, source, result, hint, by_hash, known, version)))
+            in_flight.append((result, _pooled(pool, source, result, hint, by_hash, known, version, lang)))
             while len(in_flight) > IN_FLIGHT_PER_WORKER * PARSE_WORKERS:
                 finish(*in_flight.popleft())
         while in_flight:
@@ -427,8 +429,9 @@ def _parse_in_worker(
     hint: datetime | None,
     documents: dict[str, tuple[str, str | None]],
     version: str,
+    feed_language: str | None = None,
 ) -> ParsedDocument | None:
-    return parsed_document(source, result, hint, KnownState(documents=documents), version)
+    return parsed_document(source, result, hint, KnownState(documents=documents), version, feed_language)
 
 
 def _pooled(
@@ -439,16 +442,23 @@ def _pooled(
     by_hash: dict[str, dict[str, tuple[str, str | None]]],
     known: KnownState,
     version: str,
+    feed_language: str | None = None,
 ) -> Callable[[], ParsedDocument | None]:
     """Hand one page to the pool; the callable returned waits for its document (or raises its error)."""
 
     def here() -> ParsedDocument | None:
-        return parsed_document(source, result, hint, known, version)
+        return parsed_document(source, result, hint, known, version, feed_language)
 
     light = replace(result, body=None)  # the worker needs the text, not the bytes too
     try:
         future: Future = pool.submit(
-            _parse_in_worker, source, light, hint, by_hash.get(result.content_hash or "", {}), version
+            _parse_in_worker,
+            source,
+            light,
+            hint,
+            by_hash.get(result.content_hash or "", {}),
+            version,
+            feed_language,
         )
     except (BrokenProcessPool, RuntimeError):  # the pool broke (a worker died) or was shut down
         return here

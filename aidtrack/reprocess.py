@@ -34,7 +34,7 @@ class ReprocessSummary:
 
 
 def _source_config(
-    name: str, kind: str, url: str | None, tier: str, language: str, country: str | None
+    name: str, kind: str, url: str | None, tier: str, language: str | None, country: str | None
 ) -> SourceConfig:
     return SourceConfig(
         name=name,
@@ -81,7 +81,7 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
     """Re-parse and re-extract every archived article; returns what was done."""
     use_rates_file(settings.fx_file)
     summary = ReprocessSummary()
-    with writer(settings) as con:
+    with writer(settings, publish=False) as con:  # published at the end, with the new ledger
         prepare(con)
         article_source = dict(
             con.execute(
@@ -112,7 +112,7 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
     nothing_known = KnownState()  # extract everything again, whatever was stored before
     for done, (url, entry) in enumerate(sorted(latest.items()), start=1):
         name = article_source[url]
-        source = sources.get(name) or _source_config(name, "rss", None, "outlet", "en", None)
+        source = sources.get(name) or _source_config(name, "rss", None, "outlet", None, None)
         batch = batches.setdefault(name, SourceBatch(source=source))
         try:
             result = _as_fetch_result(entry, archive.get(entry.content_hash))
@@ -130,7 +130,7 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
         if progress:
             progress(done, len(latest))
 
-    with writer(settings) as con:
+    with writer(settings, published_by="reprocess") as con:
         con.execute("begin")
         try:
             for batch in batches.values():

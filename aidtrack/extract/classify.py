@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aidtrack.extract.dates import stated_day, stated_month
-from aidtrack.extract.lexicon import CueSet, Lexicon, alternation
+from aidtrack.extract.lexicon import CueSet, Lexicon, WordTable, alternation
 from aidtrack.extract.money import MIN_AID_AMOUNT, Money
 
 # A stated day this many days before publication makes the amount a recap.
@@ -87,7 +87,7 @@ def _subset_cues(lex: Lexicon) -> dict[str, CueSet]:
 
 
 @functools.lru_cache(maxsize=8)
-def _owners(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]] | None:
+def _owners(lex: Lexicon) -> tuple[re.Pattern[str], WordTable] | None:
     """A donor's name, adjective or group right before a package noun ("the Dutch-funded packages"), and
     the codes of each owner word."""
     cues = lex.data.get("cues", lex.data)
@@ -101,11 +101,12 @@ def _owners(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]] 
     if not nouns or not owners:
         return None
     suffixes = alternation(cues.get("owner_suffixes", [])) or r"(?!x)x"
+    table = WordTable(owners, cased=True)
     pattern = re.compile(
-        rf"(?<![\w-])(?P<owner>{alternation(list(owners))})(?:{suffixes})?(?:'s|’s)?\s+(?:PURL\s+)?"
+        rf"(?<![\w-])(?P<owner>{table.source})(?:{suffixes})?(?:'s|’s)?\s+(?:PURL\s+)?"
         rf"(?i:{alternation(nouns)})\b"
     )
-    return pattern, owners
+    return pattern, table
 
 
 def package_owners(text: str, lex: Lexicon) -> tuple[str, ...]:

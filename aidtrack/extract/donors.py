@@ -40,7 +40,7 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         start, end = m.span()
         if any(b0 < end and start < b1 for b0, b1 in blocked):
             continue
-        form = lex.donor_forms[m.group(0)]
+        form = lex.donor_table[m.group(0)]
         giver = not all(c in lex.never_donors for c in form.codes) and not _names_a_thing(sentence, end, lex)
         if giver and lex.non_giver_re.search(sentence, max(0, start - 40), start):
             giver = False
@@ -65,7 +65,8 @@ def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
     if not m:
         return False
     mods = (m.group("mods") or "").split()
-    return not any(w.lower() in lex.thing_blockers for w in mods)
+    # Modifiers are lower-case words ("US air defence systems"); a capitalised word starts a new phrase.
+    return all(w[0].islower() for w in mods) and not any(w.lower() in lex.thing_blockers for w in mods)
 
 
 def group_donors(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> list[DonorGroup]:

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from aidtrack.extract import cldr
+
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
@@ -29,12 +31,58 @@ def _cue_regex(entry: str) -> str:
     """A cue entry as regex source: "re:..." is raw, anything else a literal phrase on word bounds."""
     if entry.startswith("re:"):
         return entry[3:]
-    body = re.escape(entry).replace(r"\ ", r"\s+")
+    body = _stemmed(re.escape(entry).replace(r"\ ", r"\s+"))
     if entry[:1].isalnum():
         body = r"(?<!\w)" + body
-    if entry[-1:].isalnum():
+    if entry[-1:].isalnum() or entry.endswith("*"):
         body += r"(?!\w)"
     return body
+
+
+# A word written with a trailing "*" is a stem: any ending of up to STEM_ENDING letters may follow
+# ("Норвегі*" is "Норвегія", "Норвегії", "Норвегією"; "zugesag*" is "zugesagt", "zugesagte").
+STEM_ENDING = 5
+_STAR = re.compile(r"\\\*")
+
+
+def _stemmed(escaped: str) -> str:
+    """Escaped literal text with each escaped "*" turned into a bounded run of letters."""
+    return _STAR.sub(rf"[^\\W\\d_]{{0,{STEM_ENDING}}}", escaped)
+
+
+class WordTable:
+    """Words (case-insensitive unless ``cased``) -> a value; a word ending in "*" is a stem.
+
+    ``source`` is the regex alternation of all the words (longest first); ``get`` maps a matched text
+    back to its value, exact words first, then the longest stem that matches it whole."""
+
+    def __init__(self, words: dict[str, Any], cased: bool = False):
+        self.cased = cased
+        fold = (lambda w: w) if cased else str.lower
+        self.exact = {fold(w): v for w, v in words.items() if not w.endswith("*")}
+        stems = sorted((w for w in words if w.endswith("*")), key=len, reverse=True)
+        self.stems = [(re.compile(_stemmed(re.escape(w)), 0 if cased else re.I), words[w]) for w in stems]
+        parts = [re.escape(w) for w in sorted(self.exact, key=len, reverse=True)]
+        parts += [_stemmed(re.escape(w)) for w in stems]
+        self.source = "|".join(parts) or r"(?!x)x"
+
+    def get(self, text: str, default: Any = None) -> Any:
+        key = text if self.cased else text.lower()
+        if key in self.exact:
+            return self.exact[key]
+        for pattern, value in self.stems:
+            if pattern.fullmatch(text):
+                return value
+        return default
+
+    def __contains__(self, text: str) -> bool:
+        return self.get(text) is not None
+
+    def __getitem__(self, text: str) -> Any:
+        value = self.get(text)
+        if value is None:
+            raise KeyError(text)
+        return value
 
 
 def alternation(words: list[str] | tuple[str, ...] | Any) -> str:
@@ -139,7 +187,7 @@ class Lexicon:
         self.attached_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('attached_openers', []))})\b")
         period_starts = [p.split()[0] for p in cues.get("period_month", []) + cues.get("period_year", [])]
         self.period_phrase = re.compile(
-            rf"\s+(?i:{alternation(cues.get('period_phrase_openers', []))})\s+(?:[a-z][\w-]*\s+){{1,3}}?"
+            rf"\s+(?i:{alternation(cues.get('period_phrase_openers', []))})\s+(?:[^\W\d_][\w-]*\s+){{1,3}}?"
             rf"(?=(?i:{alternation(period_starts)})\s)"
         )
         self.umbrella_before = re.compile("|".join(f"(?:{_cue_regex(e)})" for e in cues["umbrella_before"]),
@@ -153,7 +201,8 @@ class Lexicon:
     def _build_numbers(self, data: dict[str, Any]) -> None:
         self.number_words: dict[str, float] = {k.lower(): float(v) for k, v in data["number_words"].items()}
         self.fraction_suffixes = {k.lower(): float(v) for k, v in data.get("fraction_suffixes", {}).items()}
-        self.scales: dict[str, float] = {k.lower(): float(v) for k, v in data["scales"].items()}
+        self.scales = WordTable({k: float(v) for k, v in data["scales"].items()})
+        self.decimal_mark, self.group_mark = cldr.number_marks(self.language)
         self.range_words = data.get("range_words", ["to", "-"])
         self.range_between = data.get("range_between", [])
         self.range_and = data.get("range_and", [])
@@ -162,9 +211,10 @@ class Lexicon:
     def _build_currencies(self, data: dict[str, Any], common: dict[str, Any]) -> None:
         self.currency_prefixes: dict[str, str] = dict(common["currency_prefixes"])
         self.currency_codes: set[str] = set(common["currency_codes"])
-        self.currency_words: dict[str, str] = {k.lower(): v for k, v in data["currency_words"].items()}
+        currency_words: dict[str, str] = {k.lower(): v for k, v in data["currency_words"].items()}
         for words, code in country_currency_words(data).items():
-            self.currency_words.setdefault(words, code)
+            currency_words.setdefault(words, code)
+        self.currency_words = WordTable(currency_words)
         self.ambiguous: dict[str, dict[str, Any]] = common["ambiguous_currencies"]
         self.url_countries: dict[str, str] = common.get("url_countries", {})
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
@@ -173,13 +223,16 @@ class Lexicon:
         self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
 
         prefix = alternation(list(self.currency_prefixes) + sorted(self.currency_codes))
-        words = alternation(list(self.currency_words))
+        words = self.currency_words.source
         codes = alternation(sorted(self.currency_codes))
-        scales = alternation(list(self.scales))
+        scales = self.scales.source
         wordnums = alternation(list(self.number_words))
         fractions = alternation(list(self.fraction_suffixes)) or r"(?!x)x"
         ranges = alternation(self.range_words)
         numeric = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+        if self.group_mark.isspace():
+            # "1 500 000 євро", "2 500 millions" (a no-break or thin space groups digits in the locale).
+            numeric = rf"\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?(?!\d)|{numeric}"
         self.money_re = re.compile(
             rf"(?<![\w$€£¥.,])"
             rf"(?:(?P<pre>{prefix})\s?)?"
@@ -194,6 +247,8 @@ class Lexicon:
         )  # noqa: E501
         self.range_and_re = re.compile(rf"^\s*(?i:{alternation(self.range_and + self.range_words)})\s*$")
         self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
+        list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
+        self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)
         connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
         self.conversion_body_re = re.compile(rf"(?i:\s*(?:(?:{connectors})(?!\w)\s*)*)")
 
@@ -207,15 +262,19 @@ class Lexicon:
         for word, codes in data.get("donor_groups", {}).items():
             forms[word] = DonorForm(tuple(sorted(codes)), "group")
         self.donor_forms = forms
-        self.donor_re = re.compile(rf"(?<![\w-])(?:{alternation(list(forms))})(?![\w])")
+        self.donor_table = WordTable(forms, cased=True)
+        self.donor_re = re.compile(rf"(?<![\w-])(?:{self.donor_table.source})(?![\w])")
         thing = alternation(data.get("thing_nouns", []))
         blockers = set(w.lower() for w in data.get("thing_blockers", []))
         self.thing_blockers = blockers
-        self.thing_re = re.compile(rf"^\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,2}})(?i:{thing})\b")
+        self.thing_re = re.compile(rf"^\s+(?P<mods>(?:[^\W\d_][\w-]*\s+){{0,2}})(?i:{thing})\b")
         self.thing_suffix_re = re.compile(rf"^(?:{alternation(data.get('thing_suffixes', []))})\b")
         fillers = alternation(data.get("non_giver_fillers", []))
         self.non_giver_re = re.compile(
-            rf"(?i:(?<![\w])(?:{alternation(data.get('non_giver_before', []))})\s+(?:(?:{fillers})\s+)*)$"
+            # An entry or filler ending in an apostrophe is an elided article joined to the name ("avec
+            # l'Allemagne", "dall'Italia"): no space follows it.
+            rf"(?i:(?<![\w])(?:{alternation(data.get('non_giver_before', []))})(?:\s+|(?<=['’]))"
+            rf"(?:(?:{fillers})(?:\s+|(?<=['’])))*)$"
         )
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
@@ -228,30 +287,36 @@ class Lexicon:
 
     # -- dates and sentences ----------------------------------------------------------------------
     def _build_dates(self, data: dict[str, Any]) -> None:
-        self.months: dict[str, int] = {k.lower(): int(v) for k, v in data["months"].items()}
-        self.weekdays: dict[str, int] = {k.lower(): int(v) for k, v in data["weekdays"].items()}
+        self.months = WordTable({k: int(v) for k, v in data["months"].items()})
+        self.weekdays = WordTable({k: int(v) for k, v in data["weekdays"].items()})
         self.relative_days: dict[str, int] = {
             k.lower(): int(v) for k, v in data.get("relative_days", {}).items()
         }
-        months = alternation(list(self.months))
-        weekdays = alternation(list(self.weekdays))
-        on = alternation(data.get("day_prepositions", ["on"]))
+        months = self.months.source
+        weekdays = self.weekdays.source
+        # A preposition list with "" means a date may stand bare ("14 грудня", "am 4. August" needs "am").
+        on_words = data.get("day_prepositions", ["on"])
+        on = rf"(?:(?:{alternation([w for w in on_words if w])})\s+)" + ("?" if "" in on_words else "")
         inn = alternation(data.get("month_prepositions", ["in"]))
+        day_suffix = alternation(data.get("day_suffixes", [])) or r"(?!x)x"
+        modifiers = alternation(data.get("month_modifiers", [])) or r"(?!x)x"
+        joiners = alternation(data.get("month_year_joiners", [])) or r"(?!x)x"
         self.day_re = re.compile(
-            rf"(?i:\b(?:{on})\s+(?:(?P<wd>{weekdays})\b|(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{months})\b\.?"
+            rf"(?i:(?<!\w){on}(?:(?P<wd>{weekdays})\b|(?P<d1>\d{{1,2}})(?:{day_suffix})?\s*(?P<m1>{months})\b\.?"
             rf"|(?P<m2>{months})\b\.?\s+(?P<d2>\d{{1,2}})\b)(?:,?\s+(?P<y>(?:19|20)\d\d))?)"
         )
         # Seasons count as a month for "in spring 2025" (when it was, roughly), never for a day.
-        seasons = {k.lower(): int(v) for k, v in data.get("seasons", {}).items()}
-        self.months_or_seasons = self.months | seasons
+        seasons = {k: int(v) for k, v in data.get("seasons", {}).items()}
+        self.months_or_seasons = WordTable({k: int(v) for k, v in data["months"].items()} | seasons)
         self.month_re = re.compile(
-            rf"(?i:\b(?:{inn})\s+(?:(?:the\s+)?early\s+|mid-?\s*|late\s+|the\s+)?"
-            rf"(?P<m>{alternation(list(self.months_or_seasons))})\b(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?)"
+            rf"(?i:\b(?:{inn})\s+(?:(?:{modifiers})\s*)?"
+            rf"(?P<m>{self.months_or_seasons.source})\b(?:\s+(?:(?:{joiners})\s+)?(?P<y>(?:19|20)\d\d))?)"
         )
         rel = alternation(list(self.relative_days)) or r"(?!x)x"
         self.relative_re = re.compile(rf"(?i:\b(?P<r>{rel})\b)")
         abbrevs = alternation(data.get("abbreviations", []))
-        self.abbrev_re = re.compile(rf"(?:^|[\s(])(?:{abbrevs})$|(?:^|[\s(.])[A-Z]$")
+        # An initial ("J. Smith", "В. Зеленський") is an abbreviation too.
+        self.abbrev_re = re.compile(rf"(?:^|[\s(])(?:{abbrevs})$|(?:^|[\s(.])[A-ZÀ-ÞА-ЯЁЄІЇҐΑ-Ω]$")
 
 
 class _WordLoader(yaml.SafeLoader):
@@ -319,6 +384,60 @@ def validate(data: dict[str, Any], folder: Path) -> None:
         raise LexiconError(f"lexicon {folder}: " + "; ".join(problems))
 
 
+def stems_of(name: str, inflection: dict[str, Any]) -> list[str]:
+    """A CLDR name as a stem for a language that inflects names ("Норвегія" -> "Норвегі*" with the
+    ending "я"): each word of at least ``min_stem`` letters loses its longest listed ending and takes
+    "*" (any ending); shorter words stay as written. [] when the language does not inflect."""
+    if not inflection:
+        return []
+    endings = sorted(inflection.get("endings", []), key=len, reverse=True)
+    min_stem = int(inflection.get("min_stem", 4))
+    words = []
+    for word in name.split():
+        if len(word) <= min_stem or not word[-1].isalpha():
+            words.append(word)
+            continue
+        cut = next((e for e in endings if word.endswith(e) and len(word) - len(e) >= min_stem), "")
+        words.append(word[: len(word) - len(cut)] + "*")
+    stem = " ".join(words)
+    return [stem] if stem != name else []
+
+
+def with_cldr(data: dict[str, Any], language: str, common: dict[str, Any]) -> dict[str, Any]:
+    """The lexicon's own data plus what CLDR knows for ``language`` (see ``cldr``); the lexicon's own
+    entries win. Country names come for every code in ``common.yaml``'s ``donor_countries``; with an
+    ``inflection`` rule each also as a stem, so its cases match."""
+    loc = cldr.locale(language)
+    if loc is None:
+        return data
+    data = dict(data)
+    donors = {code: dict(entry or {}) for code, entry in (data.get("donors") or {}).items()}
+    for code, name in cldr.territory_names(loc, common["donor_countries"]).items():
+        entry = donors.setdefault(code, {})
+        names = list(entry.get("names") or [])
+        for form in [name, *stems_of(name, data.get("inflection") or {})]:
+            if form not in names:
+                names.append(form)
+        entry["names"] = names
+    data["donors"] = donors
+    data["months"] = cldr.month_names(loc) | {
+        str(k).lower(): v for k, v in (data.get("months") or {}).items()
+    }
+    data["weekdays"] = cldr.weekday_names(loc) | {
+        str(k).lower(): v for k, v in (data.get("weekdays") or {}).items()
+    }
+    scales = cldr.scale_words(loc)
+    short = [w for w in scales if len(w) <= 4 and w.isalpha()]
+    scales |= {f"{w}.": scales[w] for w in short}
+    data["scales"] = scales | {str(k).lower(): v for k, v in (data.get("scales") or {}).items()}
+    data["abbreviations"] = list(dict.fromkeys([*(data.get("abbreviations") or []), *short]))
+    words = cldr.currency_words(loc, list(common["currency_codes"]))
+    data["currency_words"] = words | {
+        str(k).lower(): v for k, v in (data.get("currency_words") or {}).items()
+    }
+    return data
+
+
 def _merge(target: dict[str, Any], extra: dict[str, Any], source: Path) -> None:
     for key, value in extra.items():
         if key in target:
@@ -326,12 +445,31 @@ def _merge(target: dict[str, Any], extra: dict[str, Any], source: Path) -> None:
         target[key] = value
 
 
-@functools.lru_cache(maxsize=8)
+def languages() -> list[str]:
+    """The languages with a lexicon folder ("de", "en", "uk", ...)."""
+    return sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+
+
+@functools.cache
+def donor_codes() -> frozenset[str]:
+    """Every donor code any language names (``donor_countries`` and each folder's donors and groups),
+    read from the files without compiling a lexicon."""
+    codes = set(_read_yaml(LEXICON_DIR / "common.yaml").get("donor_countries", []))
+    for language in languages():
+        for path in sorted((LEXICON_DIR / language).glob("*.yaml")):
+            data = _read_yaml(path)
+            codes.update(data.get("donors") or {})
+            for members in (data.get("donor_groups") or {}).values():
+                codes.update(members)
+    return frozenset(codes)
+
+
+@functools.lru_cache(maxsize=32)
 def load_lexicon(language: str = "en") -> Lexicon:
     """The compiled lexicon for ``language`` (a directory under ``lexicons/``); cached."""
     folder = LEXICON_DIR / language
     if not sorted(folder.glob("*.yaml")):
-        known = sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir())
+        known = languages()
         raise LexiconError(
             f"no lexicon for language {language!r} in {LEXICON_DIR} (have: {', '.join(known)})"
         )
@@ -347,12 +485,14 @@ def read_lexicon(folder: Path, language: str | None = None) -> Lexicon:
     data: dict[str, Any] = {}
     for path in files:
         _merge(data, _read_yaml(path), path)
-    validate(data, folder)
     common = _read_yaml(LEXICON_DIR / "common.yaml")
-    for key in ("never_donors", "non_aid_subjects", "purl_sellers"):
+    for key in ("never_donors", "non_aid_subjects", "purl_sellers", "donor_countries"):
         if not common.get(key):
             raise LexiconError(f"{LEXICON_DIR / 'common.yaml'}: {key!r} must be a non-empty list")
+    language = language or folder.name
+    data = with_cldr(data, language, common)
+    validate(data, folder)
     try:
-        return Lexicon(language or folder.name, data, common)
+        return Lexicon(language, data, common)
     except KeyError as exc:
         raise LexiconError(f"lexicon {folder} lacks the key {exc.args[0]!r}") from exc

@@ -35,8 +35,19 @@ class Money:
         return len(self.currency) == 3 and self.currency.isupper()
 
 
-def parse_number(text: str, has_scale: bool) -> float:
-    """Digits with "," / "." as group or decimal marks: "1,500" -> 1500, "143,4" -> 143.4, "1.5" -> 1.5."""
+def parse_number(text: str, has_scale: bool, decimal_mark: str = ".") -> float:
+    """Digits with "," / "." as group or decimal marks: "1,500" -> 1500, "143,4" -> 143.4, "1.5" -> 1.5.
+
+    Spaces group digits ("1 500 000"). Where the language writes a decimal comma (``decimal_mark``
+    ","), a comma is always the decimal mark and a dot before three digits groups them: German
+    "1.500 Millionen" is 1500 million, "1,500 Mrd." 1.5 billion."""
+    text = "".join(ch for ch in text if not ch.isspace())
+    if decimal_mark == "," and "," not in text and "." in text:
+        parts = text.split(".")
+        if all(len(p) == 3 for p in parts[1:]):
+            return float("".join(parts))
+    if decimal_mark == "," and "," in text and "." not in text:
+        return float(text.replace(",", "."))
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         group = "." if decimal == "," else ","
@@ -84,13 +95,13 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
                 continue  # "a dollar", "one euro": not an amount we track
             value = lex.number_words[m.group("wnum").lower()]
         else:
-            value = parse_number(m.group("num"), bool(scale_word))
+            value = parse_number(m.group("num"), bool(scale_word), lex.decimal_mark)
         if m.group("frac"):
             value += lex.fraction_suffixes[m.group("frac").lower()]
         amount = value * scale
         low = None
         if m.group("num2"):
-            high = parse_number(m.group("num2"), bool(scale_word)) * scale
+            high = parse_number(m.group("num2"), bool(scale_word), lex.decimal_mark) * scale
             low, amount = min(amount, high), max(amount, high)
         q = lex.qualifier_re.search(sentence, max(0, m.start() - 30), m.start())
         qualifier = lex.qualifiers[q.group("q").lower()] if q else None
@@ -118,7 +129,6 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
 
 _BRACKET_OPEN = re.compile(r"\s*([(\[])")
 _BRACKETS = {"(": ")", "[": "]"}
-_LIST_SEPARATORS = re.compile(r"[;,/]|\band\b", re.I)
 
 
 def _fold_conversions(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]:
@@ -158,7 +168,7 @@ def _bracketed_conversions(sentence: str, money: Money, later: list[Money], lex:
         pieces.append(sentence[pos : m.start])
         pos = m.end
     pieces.append(sentence[pos:close])
-    rest = [_LIST_SEPARATORS.sub(" ", piece) for piece in pieces]
+    rest = [lex.list_separators.sub(" ", piece) for piece in pieces]
     return inside if all(_only_connectors(piece, lex) for piece in rest) else []
 
 

@@ -68,14 +68,9 @@ def _description(sql: str) -> str:
 @lru_cache(maxsize=1)
 def known_donors() -> frozenset[str]:
     """Every donor code the extractor's lexicons (all languages) know, plus the allow-list."""
-    from aidtrack.extract import load_lexicon
+    from aidtrack.extract.lexicon import donor_codes
 
-    root = Path(__file__).resolve().parent.parent / "extract" / "lexicons"
-    codes: set[str] = set(DONOR_ALLOW_LIST)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        for form in load_lexicon(folder.name).donor_forms.values():
-            codes.update(form.codes)
-    return frozenset(codes)
+    return frozenset(donor_codes()) | frozenset(DONOR_ALLOW_LIST)
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -10,7 +10,8 @@ Contract (DESIGN.md "Sources file"): top-level ``sources:`` list; each entry has
   a series another institution publishes (the Kiel Institute's PURL allocations), to check the ledger against
 
 Optional on every entry: ``tier`` (official|wire|outlet|aggregator, default outlet), ``language``
-(default en), ``delay`` (seconds), ``country`` (ISO 3166-1 alpha-3 of the publisher), ``enabled``
+(an override: by default each page's language is read from its markup or feed, else detected from its
+text; a bare ``no``, which YAML reads as false, is Norwegian), ``delay`` (seconds), ``country`` (ISO 3166-1 alpha-3 of the publisher), ``enabled``
 (default true). Anything else, a missing required key or a bad value is a ``SourcesFileError`` that
 names the entry (index and name) and the key.
 """
@@ -75,7 +76,7 @@ class SourceConfig:
     max_pages: int
     since: date | None
     tier: str
-    language: str
+    language: str | None  # an override; None: from the page, its feed, else detected
     country: str | None
     delay: float | None
     enabled: bool
@@ -243,10 +244,15 @@ def _parse_entry(raw: Any, index: int, path: Path) -> SourceConfig:
     if tier not in TIERS:
         raise fail("tier", f"'tier' must be one of {', '.join(TIERS)} (got {tier!r})")
 
-    language = raw.get("language", "en")
-    if not isinstance(language, str) or not _LANGUAGE.match(language.strip()):
-        raise fail("language", f"'language' must be a language code like en or pt-BR (got {language!r})")
-    language = language.strip()
+    language = raw.get("language")
+    if language is False:
+        language = "no"  # YAML 1.1 reads `language: no` (Norwegian) as the boolean false
+    if language is not None and (not isinstance(language, str) or not _LANGUAGE.match(language.strip())):
+        raise fail(
+            "language",
+            f"'language' must be a language code like en, uk or pt-BR, or left out to detect it (got {language!r})",
+        )
+    language = language.strip() if language else None
 
     country = raw.get("country")
     if country is not None:

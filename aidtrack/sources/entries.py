@@ -23,6 +23,7 @@ class Entry:
     published: datetime | None  # UTC; feed/sitemap/listing date, not necessarily the article's own
     summary: str | None  # plain text
     source: str  # SourceConfig.name
+    language: str | None = None  # the language the feed or sitemap declares for it, if any
 
 
 def plain_text(html: str | None) -> str | None:

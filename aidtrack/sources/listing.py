@@ -107,7 +107,7 @@ def parse_listing(
     links: str,
     next_selector: str | None,
     source: str,
-    language: str = "en",
+    language: str | None = None,
 ) -> ListingPage:
     """Article links (and the next page) from one listing page fetched from ``page_url``."""
     soup = BeautifulSoup(html, "lxml")

@@ -63,6 +63,14 @@ def _entry_published(item: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
+def _entry_language(item: dict) -> str | None:
+    for key in ("title_detail", "summary_detail"):
+        language = (item.get(key) or {}).get("language")
+        if language:
+            return str(language)
+    return None
+
+
 def parse_feed(data: bytes, feed_url: str, source: str) -> FeedPage:
     """Parse feed bytes fetched from ``feed_url`` (the final URL, for resolving relative links).
 
@@ -80,6 +88,8 @@ def parse_feed(data: bytes, feed_url: str, source: str) -> FeedPage:
     )
     items = parsed.get("entries") or []
     entries: list[Entry] = []
+    # RSS <language>, Atom xml:lang (feedparser gives both as "language"; an entry may have its own).
+    feed_language = (parsed.get("feed") or {}).get("language") or None
     for item in items:
         url = canonical_url(_entry_link(item) or "", feed_url)
         if url is None:
@@ -91,6 +101,7 @@ def parse_feed(data: bytes, feed_url: str, source: str) -> FeedPage:
                 published=_entry_published(item),
                 summary=plain_text(item.get("summary") or item.get("description")),
                 source=source,
+                language=_entry_language(item) or feed_language,
             )
         )
     if not entries and (parsed.get("bozo") or not parsed.get("version")):

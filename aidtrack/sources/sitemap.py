@@ -95,12 +95,18 @@ def parse_sitemap(data: bytes, sitemap_url: str, source: str, *, max_bytes: int)
             if not url:
                 continue
             news = _find(el, "news")
-            published = title = None
+            published = title = language = None
             if news is not None:
                 published = parse_date(_child_text(news, "publication_date"))
                 title = plain_text(_child_text(news, "title"))
+                publication = _find(news, "publication")
+                language = _child_text(publication, "language") if publication is not None else None
             published = published or parse_date(_child_text(el, "lastmod"))
-            doc.entries.append(Entry(url=url, title=title, published=published, summary=None, source=source))
+            doc.entries.append(
+                Entry(
+                    url=url, title=title, published=published, summary=None, source=source, language=language
+                )
+            )
         return doc
     raise SitemapError(f"not a sitemap (root element <{kind or root.tag}>)")
 

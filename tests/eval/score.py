@@ -5,6 +5,11 @@
     uv run python tests/eval/score.py --write-baseline   # record the scores in baseline.json
     uv run python tests/eval/score.py --file tests/eval/holdout.jsonl   # the later, smaller check set
     uv run python tests/eval/score.py --file tests/eval/holdout2.jsonl  # (and holdout3.jsonl)
+    uv run python tests/eval/score.py --lang uk      # one language's own set, tests/eval/lang/uk.jsonl
+    uv run python tests/eval/score.py --lang all     # every language's set, one line each
+
+``lang/<language>.jsonl`` holds each language's own labelled sentences (in our words, in the way that
+language's outlets write), read with that language's lexicon; an item may name its own "language".
 
 ``sentences.jsonl`` was written before the extractor; ``holdout.jsonl`` was written after it, from
 fresh phrasings, and used only to find rules that did not generalise (not for the baseline).
@@ -32,12 +37,22 @@ from aidtrack.extract import REVIEW_THRESHOLD, extract
 
 HERE = Path(__file__).parent
 SENTENCES = HERE / "sentences.jsonl"
+LANG_DIR = HERE / "lang"
 BASELINE = HERE / "baseline.json"
 AMOUNT_TOLERANCE = 0.005
 
 
 def load_items(path: Path = SENTENCES) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if path.parent.name == LANG_DIR.name:
+        for item in items:
+            item.setdefault("language", path.stem)
+    return items
+
+
+def language_sets() -> dict[str, Path]:
+    """language -> its own labelled set (``lang/<language>.jsonl``)."""
+    return {p.stem: p for p in sorted(LANG_DIR.glob("*.jsonl"))}
 
 
 def _matches(expected: dict[str, Any], found: Any) -> bool:
@@ -55,7 +70,8 @@ def score(items: list[dict[str, Any]] | None = None, verbose: bool = False) -> d
     for item in items:
         published = datetime.date.fromisoformat(item["published"]) if item.get("published") else None
         result = extract(item["text"], published=published, url=item.get("url"),
-                         source_country=item.get("source_country"))  # fmt: skip
+                         source_country=item.get("source_country"),
+                         language=item.get("language", "en"))  # fmt: skip
         counted = [s for s in result.pledges if s.confidence >= REVIEW_THRESHOLD]
         unmatched = list(counted)
         misses = []
@@ -109,7 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     parser.add_argument("--write-baseline", action="store_true", help=f"record the scores in {BASELINE.name}")
     parser.add_argument("--file", type=Path, default=SENTENCES, help="labelled JSON lines to score")
+    parser.add_argument("--lang", help="score lang/<LANG>.jsonl instead; 'all' for one line per language")
     args = parser.parse_args(argv)
+    if args.lang == "all":
+        for language, path in language_sets().items():
+            got = score(load_items(path), verbose=args.verbose)
+            print(f"{language:>3}: items={got['items']:>3} pledges={got['expected_pledges']:>3} "
+                  f"P={got['precision']:.3f} R={got['recall']:.3f} program={got['program_accuracy']:.3f} "
+                  f"kinds={got['kind_accuracy']:.3f}")  # fmt: skip
+        return 0
+    if args.lang:
+        args.file = LANG_DIR / f"{args.lang}.jsonl"
     scores = score(load_items(args.file), verbose=args.verbose)
     for key, value in scores.items():
         print(f"{key:>18}: {value}")

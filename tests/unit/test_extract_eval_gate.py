@@ -77,6 +77,36 @@ REAL_SNIPPETS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score
 REAL_FLOORS = {"en": (0.77, 0.66)}
 
 
+# Every language the extractor reads has its own labelled set, in our words, of at least 30 sentences
+# that mix pledges with the traps (recaps, totals, targets, speculation, money that is not aid).
+LANGUAGE_FLOORS = (0.95, 0.90)
+
+
+def _languages() -> list[str]:
+    from aidtrack.extract.lexicon import languages
+
+    return [lang for lang in languages() if lang != "en"]
+
+
+@pytest.mark.parametrize("language", _languages())
+def test_each_language_has_its_own_labelled_set(language: str) -> None:
+    scorer = _scorer()
+    path = scorer.LANG_DIR / f"{language}.jsonl"
+    assert path.exists(), f"lexicons/{language} has no labelled set {path}"
+    items = scorer.load_items(path)
+    assert len(items) >= 30, (language, len(items))
+    assert sum(1 for item in items if item["pledges"]) >= 10, language
+    assert sum(1 for item in items if not item["pledges"]) >= 10, language
+
+
+@pytest.mark.parametrize("language", _languages())
+def test_each_language_meets_its_floor(language: str) -> None:
+    scorer = _scorer()
+    scores = scorer.score(scorer.load_items(scorer.LANG_DIR / f"{language}.jsonl"))
+    floor_p, floor_r = LANGUAGE_FLOORS
+    assert scores["precision"] >= floor_p and scores["recall"] >= floor_r, (language, scores)
+
+
 @pytest.mark.skipif(not REAL_SNIPPETS.exists(), reason="../shared/eval is not beside this clone")
 @pytest.mark.parametrize("lang", sorted(REAL_FLOORS))
 def test_real_news_does_not_fall_below_its_floor(lang: str) -> None:

@@ -42,10 +42,25 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.parametrize("written", ["no", "'no'", "nb", "nb-NO"])
+def test_norwegian_is_not_read_as_false(tmp_path, written):
+    """YAML 1.1 reads a bare `no` as false; a user writing Norwegian's code gets Norwegian."""
+    (source,) = load_sources(
+        write(
+            tmp_path,
+            f"sources:\n  - name: nrk\n    kind: rss\n    url: https://a.example/\n    language: {written}\n",
+        )
+    )
+    from aidtrack.extract.language import normalise
+
+    assert normalise(source.language) == "nb"
+
+
 def test_good_file(tmp_path):
     rss, sm, listing, csv = load_sources(write(tmp_path, GOOD))
     assert rss.kind == "rss" and rss.keywords == ("PURL", "Ukraine") and rss.tier == "official"
-    assert rss.country == "BEL" and rss.language == "en" and rss.enabled and rss.delay is None
+    # No language: it is an override; each page's own (markup, feed, else detected) is used.
+    assert rss.country == "BEL" and rss.language is None and rss.enabled and rss.delay is None
     assert sm.since == date(2025, 8, 1) and sm.delay == 5.0 and sm.tier == "outlet"
     assert listing.links == "article h2 > a" and listing.next == "a.next" and listing.max_pages == 3
     assert listing.language == "de" and listing.enabled is False

@@ -1,0 +1,118 @@
+"""Every language through the same passes: CLDR words, stems, number marks, the document's language."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aidtrack.extract.language import choose, detect, normalise
+from aidtrack.extract.lexicon import LEXICON_DIR, WordTable, read_lexicon, stems_of
+from aidtrack.extract.money import find_money, parse_number
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("pt-BR", "pt"), ("nb_NO", "nb"), ("no", "nb"), ("nn", "nb"), (False, "nb"), ("DE", "de"), ("", None),
+     (None, None), ("x", None), ("en-GB", "en")],
+)  # fmt: skip
+def test_language_tags_reduce_to_the_lexicon_folder(tag, expected) -> None:
+    assert normalise(tag) == expected
+
+
+def test_a_stem_matches_every_ending_and_its_value_comes_back() -> None:
+    table = WordTable({"Норвегі*": "NOR", "Норвегія": "NOR!"}, cased=True)
+    import re
+
+    found = re.search(table.source, "Уряд Норвегією керує")
+    assert found and table.get(found.group()) == "NOR"
+    assert table.get("Норвегія") == "NOR!"  # an exact word wins over a stem
+    assert table.get("Норвегійськими-довгими") is None  # more than a few letters of ending
+
+
+def test_inflection_turns_each_word_of_a_name_into_a_stem() -> None:
+    rule = {"endings": ["ія", "а", "и"], "min_stem": 4}
+    assert stems_of("Норвегія", rule) == ["Норвег*"]
+    assert stems_of("Сполучені Штати", rule) == ["Сполучені* Штат*"]
+    assert stems_of("Норвегія", {}) == []
+
+
+@pytest.fixture(scope="module")
+def german_words(tmp_path_factory) -> object:
+    """English cue words, compiled as if for German: what is left comes from CLDR alone."""
+    folder = tmp_path_factory.mktemp("lex") / "de"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    return read_lexicon(Path(folder), language="de")
+
+
+def test_cldr_gives_country_names_months_scales_and_currency_names(german_words) -> None:
+    lex = german_words
+    assert lex.donor_table.get("Norwegen").codes == ("NOR",)
+    assert lex.months.get("dezember") == 12
+    assert lex.scales.get("milliarden") == 1e9
+    assert lex.currency_words.get("norwegische kronen") == "NOK"
+
+
+def test_decimal_comma_and_grouping_follow_the_locale(german_words) -> None:
+    (money,) = find_money("Norwegen gibt 1,5 Milliarden Norwegische Kronen.", german_words)
+    assert (money.amount, money.currency) == (1.5e9, "NOK")
+    assert parse_number("1.500", True, ",") == 1500
+    assert parse_number("1 500 000", False, ",") == 1_500_000
+    assert parse_number("1,500", False, ".") == 1500  # English keeps its thousands comma
+
+
+def test_declared_language_order_override_page_feed_then_detected() -> None:
+    text = "Die Niederlande stellen weitere 250 Millionen Euro für die Ukraine bereit."
+    assert choose(text, override="uk", page="de", feed="de", supported=["de", "uk"]).how == "source"
+    assert choose(text, page="de-DE", feed="en", supported=["de"]).how == "page"
+    assert choose(text, feed="de", supported=["de"]).language == "de"
+    found = choose(text, supported=["de"])
+    assert (found.language, found.how, found.supported) == ("de", "detected", True)
+
+
+def test_a_long_text_overrules_a_template_that_says_every_page_is_english() -> None:
+    text = (
+        "Україна отримає від Нідерландів новий пакет допомоги. Уряд Нідерландів виділить 250 мільйонів "
+        "євро на закупівлю американської зброї для української армії. Про це заявив міністр оборони "
+        "після зустрічі з колегами в Брюсселі. Кошти підуть на засоби протиповітряної оборони, "
+        "які Україна потребує найбільше взимку, коли удари по енергетиці посилюються."
+    ) * 2
+    found = choose(text, page="en", supported=["en", "uk"])
+    assert found.language == "uk" and found.how == "detected (page said en)"
+
+
+def test_a_language_without_a_lexicon_is_reported_not_read_as_english() -> None:
+    text = "यूक्रेन को सैन्य सहायता के लिए नई घोषणा की गई, जिसमें कई देशों ने भाग लिया।"
+    found = choose(text, supported=["en", "de"])
+    assert found.language == "hi" and not found.supported
+    assert detect("ok") is None  # too short to tell
+
+
+def test_a_page_in_an_unread_language_is_kept_and_counted(tmp_path) -> None:
+    from aidtrack.collect import KnownState, SourceBatch, parsed_document
+    from aidtrack.fetch import FetchResult
+    from aidtrack.sources.config import SourceConfig
+
+    html = (
+        "<html lang='sw'><head><title>Msaada</title></head><body><article><p>"
+        + "Uholanzi imetangaza msaada mpya wa kijeshi wa euro milioni 250 kwa Ukraine leo. " * 8
+        + "</p></article></body></html>"
+    )
+    result = FetchResult(
+        url="https://news.example/sw/1", final_url="https://news.example/sw/1", outcome="ok", status=200,
+        body=html.encode(), text=html, encoding="utf-8", content_type="text/html", headers={}, etag=None,
+        last_modified=None, content_hash="h", n_bytes=len(html), error=None, attempts=1,
+        fetched_at=datetime(2025, 11, 20, tzinfo=UTC), elapsed_s=0.0,
+    )  # fmt: skip
+    source = SourceConfig(
+        name="sw-news", kind="rss", url="https://news.example/feed", path=None, keywords=(), links=None,
+        next=None, max_pages=1, since=None, tier="outlet", language=None, country=None, delay=None,
+        enabled=True,
+    )  # fmt: skip
+    document = parsed_document(source, result, None, KnownState(), "v1")
+    assert document is not None
+    assert (document.language, document.language_read, document.statements) == ("sw", False, [])
+    batch = SourceBatch(source=source, documents=[document])
+    assert batch.counts()["unread_language"] == 1
