@@ -21,7 +21,7 @@ from dataclasses import dataclass
 ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "nno": "nb"}
 # A declared language gives way only to a detection this sure, on a text at least this long.
 OVERRULE_PROBABILITY = 0.99
-OVERRULE_MIN_CHARS = 400
+OVERRULE_MIN_CHARS = 150
 # Shorter texts are not detected at all: a headline's worth of words is too little to tell da from nb.
 MIN_DETECT_CHARS = 20
 

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from aidtrack.collect import KnownState, SourceBatch, extractor_version, mention_id
 from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
 from aidtrack.owed import OwedUrl
+from aidtrack.records import KnownState, SourceBatch, extractor_version, mention_id
 from aidtrack.sources import CuratedPledge, SourceConfig
 from aidtrack.sources.reference import ReferenceRelease, ReferenceSeries, unit_change
 
