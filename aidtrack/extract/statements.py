@@ -6,13 +6,15 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("pledge", "recap", "aggregate", "target", "share")
+from aidtrack.domain import Kind, Programme
+
+KINDS = tuple(Kind)
 # The note on a pledge whose text says it is a new commitment ("another", "a second", "additional"): the
 # ledger then never merges it with an earlier pledge of the same donors and amount.
 MARKED_NEW = "marked as a new commitment"
 # The note on a statement whose date is only the month the text names ("In August, ..."), as its 1st.
 DATED_BY_MONTH = "dated by the month it names"
-PROGRAMS = ("PURL", "bilateral", "other")
+PROGRAMS = tuple(Programme)
 
 
 @dataclass(frozen=True)

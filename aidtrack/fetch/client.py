@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from aidtrack.domain import Outcome
 from aidtrack.fetch.archive import RawArchive
 from aidtrack.fetch.encoding import decode_body, looks_binary
 from aidtrack.fetch.limits import BodyDecodeError, BodyTooLarge, DownloadTooSlow, read_limited
@@ -29,11 +30,11 @@ from aidtrack.settings import Settings
 
 log = logging.getLogger(__name__)
 
-OK = "ok"
-NOT_MODIFIED = "not_modified"
-SKIPPED_ROBOTS = "skipped_robots"
-FAILED = "failed"
-INTERRUPTED = "interrupted"  # the run was stopped (Ctrl-C, SIGTERM) before this URL was fetched
+OK = Outcome.OK
+NOT_MODIFIED = Outcome.NOT_MODIFIED
+SKIPPED_ROBOTS = Outcome.SKIPPED_ROBOTS
+FAILED = Outcome.FAILED
+INTERRUPTED = Outcome.INTERRUPTED  # the run was stopped (Ctrl-C, SIGTERM) before this URL was fetched
 
 # After a stop, fetch threads still inside a request get this long to finish before they are abandoned
 # (they are daemon threads: a request stuck in a 30 s read must not hold up the end of the run).

@@ -38,14 +38,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from aidtrack.domain import CitationKind
 from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
 
 AMOUNT_TOLERANCE = 0.10  # relative difference in USD under which two amounts are the same pledge
 SAME_NUMBER_TOLERANCE = 0.005  # "200 million" vs "200m": the same stated number
 DATE_WINDOW_DAYS = 10
 TIER_RANK = {"official": 0, "wire": 1, "outlet": 2, "aggregator": 3}
-PRIMARY_KINDS = frozenset({"pledge", "curated", "analyst"})  # citations that can found a pledge
-VOUCHED_KINDS = frozenset({"curated", "analyst"})  # entered by people: never merged with each other
+# citations that can found a pledge
+PRIMARY_KINDS = frozenset({CitationKind.PLEDGE, CitationKind.CURATED, CitationKind.ANALYST})
+VOUCHED_KINDS = frozenset({CitationKind.CURATED, CitationKind.ANALYST})  # entered by people: never merged
 _LOG_STEP = math.log1p(AMOUNT_TOLERANCE)
 _NUMBER_STEP = math.log1p(SAME_NUMBER_TOLERANCE)
 

@@ -19,11 +19,12 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from aidtrack.domain import Programme
 from aidtrack.errors import AidtrackError
 from aidtrack.ledger.build import AMOUNT_TOLERANCE, DATE_WINDOW_DAYS, Citation, LedgerPledge
 
 ACTIONS = ("confirm", "reject", "edit", "add")
-PROGRAMS = ("PURL", "bilateral", "other")
+PROGRAMS = tuple(Programme)
 
 
 class OverrideError(AidtrackError, ValueError):

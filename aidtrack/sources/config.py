@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from aidtrack.domain import Tier
 from aidtrack.errors import AidtrackError
 
 KINDS = ("rss", "sitemap", "listing", "csv", "reference")
-TIERS = ("official", "wire", "outlet", "aggregator")
+TIERS = tuple(Tier)
 COMMON_KEYS = ("name", "kind", "tier", "language", "delay", "country", "enabled")
 KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # kind: (required, optional)

@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aidtrack.domain import Programme
 from aidtrack.errors import AidtrackError
 
 REQUIRED_COLUMNS = ("donors", "amount", "currency", "announced_on", "program", "source_url")
 OPTIONAL_COLUMNS = ("note",)
-PROGRAMS = {"purl": "PURL", "bilateral": "bilateral", "other": "other"}
+PROGRAMS = {p.value.lower(): p for p in Programme}
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
