@@ -174,6 +174,14 @@ sources:
     kind: rss
     url: {base_url}/outlet/feed.xml
     tier: outlet
+  - name: demo-visti
+    kind: rss
+    url: {base_url}/ukr/feed.xml
+    tier: outlet
+  - name: demo-tagesblatt
+    kind: rss
+    url: {base_url}/de/feed.xml
+    tier: outlet
   - name: analyst-curated
     kind: csv
     path: {curated}

@@ -41,9 +41,15 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         if any(b0 < end and start < b1 for b0, b1 in blocked):
             continue
         form = lex.donor_table[m.group(0)]
-        giver = not all(c in lex.never_donors for c in form.codes) and not _names_a_thing(sentence, end, lex)
+        # A person acts; only a country's name or adjective can name a thing ("US weapons", "German industry").
+        thing = form.form != "official" and _names_a_thing(sentence, end, lex)
+        giver = not all(c in lex.never_donors for c in form.codes) and not thing
         if giver and lex.non_giver_re.search(sentence, max(0, start - 40), start):
             giver = False
+        word = m.group(0)
+        stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
+        if giver and stemmed and lex.non_giver_ending_re is not None and lex.non_giver_ending_re.search(word):
+            giver = False  # "Hollandiával" (with the Netherlands), "Ruotsille" (to Sweden)
         if (
             giver
             and previous is not None

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Tags that name a language we read under another folder's name.
-ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "nno": "nb"}
+# py3langid labels about one short Croatian news sentence in seven "bs" (Bosnian); the two are read alike.
+ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "nno": "nb", "bs": "hr"}
 # A declared language gives way only to a detection this sure, on a text at least this long.
 OVERRULE_PROBABILITY = 0.99
 OVERRULE_MIN_CHARS = 150

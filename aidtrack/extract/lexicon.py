@@ -59,8 +59,9 @@ class WordTable:
     def __init__(self, words: dict[str, Any], cased: bool = False):
         self.cased = cased
         fold = (lambda w: w) if cased else str.lower
-        self.exact = {fold(w): v for w, v in words.items() if not w.endswith("*")}
-        stems = sorted((w for w in words if w.endswith("*")), key=len, reverse=True)
+        # A "*" anywhere makes a stem ("norwesk* koron" from currency_nouns, "Stan* Zjednoczon*").
+        self.exact = {fold(w): v for w, v in words.items() if "*" not in w}
+        stems = sorted((w for w in words if "*" in w), key=len, reverse=True)
         self.stems = [(re.compile(_stemmed(re.escape(w)), 0 if cased else re.I), words[w]) for w in stems]
         parts = [re.escape(w) for w in sorted(self.exact, key=len, reverse=True)]
         parts += [_stemmed(re.escape(w)) for w in stems]
@@ -131,7 +132,12 @@ class CueSet:
 
     def __init__(self, entries: list[str]):
         # Whole-word phrases share one bounded group: much faster than a lookbehind per phrase.
-        words = [e for e in entries if not e.startswith("re:") and e[:1].isalnum() and e[-1:].isalnum()]
+        # ("Kraj* nordyck* i bałtyck*" has a stem inside: it goes through _cue_regex, not the literal group.)
+        words = [
+            e
+            for e in entries
+            if not e.startswith("re:") and e[:1].isalnum() and e[-1:].isalnum() and "*" not in e
+        ]
         sources = [_cue_regex(e) for e in entries if e not in words]
         if words:
             body = "|".join(
@@ -249,8 +255,14 @@ class Lexicon:
         self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
         list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)
+        # Between two amounts of one list: "1.5 million and 3 million dollars", "2, 3 und 5 Mio. Euro".
+        self.list_gap_re = re.compile(rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*", re.I)
         connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
         self.conversion_body_re = re.compile(rf"(?i:\s*(?:(?:{connectors})(?!\w)\s*)*)")
+        # Connectors that make a conversion with no comma or bracket: Finnish "600 miljoonaa kruunua eli 54
+        # miljoonaa euroa" (optional key; none in English, where "€5m or $6m" may be two amounts).
+        bare = alternation(data.get("bare_conversion_connectors", [])) or r"(?!x)x"
+        self.bare_conversion_re = re.compile(rf"(?i:,?\s+(?:{bare})(?!\w)(?:\s*(?:{connectors})(?!\w))*\s*)")
 
     # -- donors -----------------------------------------------------------------------------------
     def _build_donors(self, data: dict[str, Any]) -> None:
@@ -264,7 +276,14 @@ class Lexicon:
         self.donor_forms = forms
         self.donor_table = WordTable(forms, cased=True)
         self.donor_re = re.compile(rf"(?<![\w-])(?:{self.donor_table.source})(?![\w])")
-        thing = alternation(data.get("thing_nouns", []))
+        # A name matched through its stem with one of these case endings is a partner, place or recipient
+        # (Hungarian "Hollandiával", Finnish "Ruotsille"): optional key, for languages that mark it so.
+        endings = data.get("non_giver_endings", [])
+        self.non_giver_ending_re = re.compile(rf"(?:{alternation(endings)})$") if endings else None
+        # Thing nouns may be stems too ("ase*": aseita, aseiden), longest first.
+        thing = "|".join(
+            _stemmed(re.escape(w)) for w in sorted(set(data.get("thing_nouns", [])), key=len, reverse=True)
+        )
         blockers = set(w.lower() for w in data.get("thing_blockers", []))
         self.thing_blockers = blockers
         self.thing_re = re.compile(rf"^\s+(?P<mods>(?:[^\W\d_][\w-]*\s+){{0,2}})(?i:{thing})\b")
@@ -297,7 +316,11 @@ class Lexicon:
         # A preposition list with "" means a date may stand bare ("14 грудня", "am 4. August" needs "am").
         on_words = data.get("day_prepositions", ["on"])
         on = rf"(?:(?:{alternation([w for w in on_words if w])})\s+)" + ("?" if "" in on_words else "")
-        inn = alternation(data.get("month_prepositions", ["in"]))
+        # Likewise "" among month_prepositions: a month may stand bare (Finnish "elokuussa", "in August").
+        in_words = data.get("month_prepositions", ["in"])
+        inn = rf"(?:(?:{alternation([w for w in in_words if w]) or '(?!x)x'})\s+)" + (
+            "?" if "" in in_words else ""
+        )
         day_suffix = alternation(data.get("day_suffixes", [])) or r"(?!x)x"
         modifiers = alternation(data.get("month_modifiers", [])) or r"(?!x)x"
         joiners = alternation(data.get("month_year_joiners", [])) or r"(?!x)x"
@@ -309,7 +332,7 @@ class Lexicon:
         seasons = {k: int(v) for k, v in data.get("seasons", {}).items()}
         self.months_or_seasons = WordTable({k: int(v) for k, v in data["months"].items()} | seasons)
         self.month_re = re.compile(
-            rf"(?i:\b(?:{inn})\s+(?:(?:{modifiers})\s*)?"
+            rf"(?i:(?<!\w){inn}(?:(?:{modifiers})\s*)?"
             rf"(?P<m>{self.months_or_seasons.source})\b(?:\s+(?:(?:{joiners})\s+)?(?P<y>(?:19|20)\d\d))?)"
         )
         rel = alternation(list(self.relative_days)) or r"(?!x)x"
@@ -430,7 +453,9 @@ def with_cldr(data: dict[str, Any], language: str, common: dict[str, Any]) -> di
     short = [w for w in scales if len(w) <= 4 and w.isalpha()]
     scales |= {f"{w}.": scales[w] for w in short}
     data["scales"] = scales | {str(k).lower(): v for k, v in (data.get("scales") or {}).items()}
-    data["abbreviations"] = list(dict.fromkeys([*(data.get("abbreviations") or []), *short]))
+    # Sentences never end at "млн." or "Mrd." (outlets write both cases).
+    data["abbreviations"] = list(dict.fromkeys([*(data.get("abbreviations") or []), *short,
+                                                *(w.capitalize() for w in short)]))  # fmt: skip
     words = cldr.currency_words(loc, list(common["currency_codes"]))
     data["currency_words"] = words | {
         str(k).lower(): v for k, v in (data.get("currency_words") or {}).items()

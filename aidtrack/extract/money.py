@@ -84,16 +84,28 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
     amount as ``converted_to`` and not returned on its own.
     """
     found: list[Money] = []
+    pending: list[Money] = []  # amounts with a scale but no currency, waiting for a list's last one
     for m in lex.money_re.finditer(sentence):
         currency = _currency_of(m, lex)
         if currency is None:
+            bare = _bare_amount(m, lex)
+            if bare is None:
+                continue  # not an amount at all ("an" of "and"); the gap test below still needs a list
+            if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
+                pending.append(bare)
+            else:
+                pending = [bare]
             continue
+        if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
+            # "1.5 million and 3 million dollars": the list's one currency is each amount's.
+            found.extend(replace(p, currency=currency) for p in pending)
+        pending = []
         scale_word = m.group("scale")
         scale = lex.scales[scale_word.lower()] if scale_word else 1.0
         if m.group("wnum"):
-            if not scale_word:
-                continue  # "a dollar", "one euro": not an amount we track
             value = lex.number_words[m.group("wnum").lower()]
+            if not scale_word and value < 1e6:
+                continue  # "a dollar", "one euro": not an amount we track ("miljardi kruunua" is a billion)
         else:
             value = parse_number(m.group("num"), bool(scale_word), lex.decimal_mark)
         if m.group("frac"):
@@ -107,6 +119,21 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
         qualifier = lex.qualifiers[q.group("q").lower()] if q else None
         found.append(Money(m.start(), m.end(), amount, low, currency, qualifier))
     return _fold_conversions(sentence, _join_ranges(sentence, found, lex), lex)
+
+
+def _bare_amount(m: re.Match[str], lex: Lexicon) -> Money | None:
+    """A number with a scale word and no currency ("1,5 million"), as an amount with no currency yet."""
+    scale_word = m.group("scale")
+    if not scale_word or m.group("num2") or m.group("pre"):
+        return None
+    value = (
+        lex.number_words[m.group("wnum").lower()]
+        if m.group("wnum")
+        else parse_number(m.group("num"), True, lex.decimal_mark)
+    )
+    q = lex.qualifier_re.search(m.string, max(0, m.start() - 30), m.start())
+    qualifier = lex.qualifiers[q.group("q").lower()] if q else None
+    return Money(m.start(), m.end(), value * lex.scales[scale_word.lower()], None, "", qualifier)
 
 
 def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]:
@@ -183,6 +210,8 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
         closer = _CONVERSION_CLOSERS.get(opened.group("open"), _DASH_CLOSER)
         return _only_connectors(body, lex) and bool(closer.match(after))
     stripped = gap.strip()
+    if lex.bare_conversion_re.fullmatch(gap):
+        return True  # "600 miljoonaa kruunua eli 54 miljoonaa euroa"
     if not stripped.startswith(","):
         return False
     body = stripped[1:].strip()

@@ -184,6 +184,26 @@ def test_one_pledge_many_articles(two_runs):
     ]
 
 
+def test_a_pledge_reported_in_three_languages_is_one_pledge(two_runs):
+    """Poland's $100m in English (wire) and Ukrainian; the UK's £150m in English (outlet) and German: each
+    is one ledger pledge, with a citation from each language's source."""
+    settings, _, _ = two_runs
+    with read_only(settings) as con:
+        rows = con.execute(
+            """select p.donors, p.amount, p.currency, list(distinct d.language order by d.language),
+                      list(distinct s.source order by s.source)
+               from pledges p join pledge_sources s using (pledge_id) join documents d using (document_id)
+               where p.program = 'PURL' and p.donors in (['POL'], ['GBR'])
+               group by all order by p.donors"""
+        ).fetchall()
+        unread = con.execute("select count(*) from documents where not language_read").fetchone()[0]
+    assert rows == [
+        (["GBR"], 150e6, "GBP", ["de", "en"], ["demo-daily", "demo-tagesblatt"]),
+        (["POL"], 100e6, "USD", ["en", "uk"], ["demo-visti", "demo-wire"]),
+    ]
+    assert unread == 0
+
+
 def test_target_and_running_total_article_gives_no_pledge(two_runs):
     settings, _, _ = two_runs
     with read_only(settings) as con:
@@ -241,9 +261,9 @@ def test_per_source_counts_credit_each_new_pledge_once(two_runs):
 def test_progress_is_announced_per_source(two_runs):
     _, _, (first, _) = two_runs
     events = first["progress"]
-    assert events[0] == ("run-started", {"run_id": events[0][1]["run_id"], "sources": 7})
+    assert events[0] == ("run-started", {"run_id": events[0][1]["run_id"], "sources": 9})
     done = [details["name"] for event, details in events if event == "source-done"]
-    assert len(done) == len(set(done)) == 7  # each source once
+    assert len(done) == len(set(done)) == 9  # each source once
     assert events[-1][0] == "ledger-started"
 
 
