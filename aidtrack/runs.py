@@ -16,8 +16,9 @@ from aidtrack.ledger.fx import use_rates_file
 from aidtrack.ledger.store import rebuild_ledger
 from aidtrack.settings import Settings
 from aidtrack.sources import SourceConfig
-from aidtrack.warehouse import prepare, writer
+from aidtrack.warehouse import prepare, publish_now, writer
 from aidtrack.warehouse.load import finish_run, known_state, load_batch, register_sources, start_run
+from aidtrack.warehouse.publish import DiskFullError, disk_full_message, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,24 @@ class RunSummary:
 def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> KnownState:
     """Migrate, seed, register the sources and the run; return what the warehouse already knows."""
     use_rates_file(settings.fx_file)  # the fx flow's fresher ECB file, when there is one
-    with writer(settings) as con:
-        prepare(con)
-        con.execute("begin")
-        register_sources(con, sources)
-        start_run(con, run_id, str(settings.sources_file), len(sources))
-        con.execute("commit")
-        return known_state(con)
+    try:
+        with writer(settings, publish=False) as con:
+            applied = prepare(con)
+            con.execute("begin")
+            register_sources(con, sources)
+            start_run(con, run_id, str(settings.sources_file), len(sources))
+            con.execute("commit")
+            known = known_state(con)
+            if applied or not settings.warehouse.exists():
+                # Readers get the new schema (or, on a first run, a warehouse at all) now, not in an hour.
+                publish_now(con, settings, published_by="run (started)", run_id=run_id)
+            return known
+    except DiskFullError:
+        raise
+    except Exception as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(disk_full_message(settings, f"could not write {settings.work_path}")) from exc
+        raise
 
 
 class EverySourceFailed(AidtrackError, RuntimeError):
@@ -107,8 +119,13 @@ def collect(
     def load(batch: SourceBatch) -> None:
         try:
             loaded.update(store(settings, run_id, batch))
+        except DiskFullError as exc:
+            raise LoadError(f"could not load source {source.name}: {exc}") from exc
         except Exception as exc:
-            raise LoadError(f"could not load source {source.name} into {settings.warehouse}: {exc}") from exc
+            if is_disk_full(exc):
+                message = disk_full_message(settings, f"could not write {settings.work_path}")
+                raise LoadError(f"could not load source {source.name}: {message}") from exc
+            raise LoadError(f"could not load source {source.name} into {settings.work_path}: {exc}") from exc
 
     try:
         batch = collect_source(
@@ -132,21 +149,31 @@ def collect(
 
 
 def store(settings: Settings, run_id: str, batch: SourceBatch) -> dict[str, int]:
-    """Load one batch in a single transaction."""
-    with writer(settings) as con:
+    """Load one batch in a single transaction, into the working database (readers see it once the run
+    publishes, after the ledger rebuild: never half a source's load)."""
+    with writer(settings, publish=False) as con:
         con.execute("begin")
         try:
             counts = load_batch(con, run_id, batch)
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            _rollback(con)
             raise
     return counts
 
 
+def _rollback(con) -> None:
+    """Roll back, keeping the error that made us: after a failed write (a full disk) DuckDB may have
+    ended the transaction itself, and "cannot rollback - no transaction is active" would hide the cause."""
+    try:
+        con.execute("rollback")
+    except Exception as exc:  # noqa: BLE001
+        log.debug("rollback after a failed write: %s", exc)
+
+
 def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
-    """Rebuild the ledger from everything loaded and record how the run went."""
-    with writer(settings) as con:
+    """Rebuild the ledger from everything loaded, record how the run went, then publish the snapshot."""
+    with writer(settings, published_by="run", run_id=summary.run_id) as con:
         con.execute("begin")
         try:
             before = {r[0] for r in con.execute("select pledge_id from pledge_ledger").fetchall()}
@@ -159,8 +186,12 @@ def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
             summary.months_below_target = _closed_months_below_target(con)
             finish_run(con, summary.run_id, summary.status, len(summary.failed), summary.as_dict())
             con.execute("commit")
-        except Exception:
-            con.execute("rollback")
+        except Exception as exc:
+            _rollback(con)
+            if is_disk_full(exc):
+                raise DiskFullError(
+                    disk_full_message(settings, f"could not rebuild the ledger in {settings.work_path}")
+                ) from exc
             raise
     return summary
 

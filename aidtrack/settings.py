@@ -50,6 +50,12 @@ class Settings:
     open_retry_seconds: float = 30.0  # how long to retry a DuckDB lock conflict
     run_wait_seconds: float = 900.0  # a pipeline run waits this long for a run in progress, then skips
     load_chunk_size: int = 50  # documents loaded per transaction (bounds memory and lost work on a crash)
+    # Writers work on a database of their own and publish a copy of it at ``warehouse`` for readers
+    # (aidtrack/warehouse/publish.py). Unset: ``aid.work.duckdb`` beside the warehouse.
+    work_warehouse: Path | None = None
+    # The storage format of the published snapshot: DuckDB releases from this one on can open it
+    # (v1.4.0 = storage version 67: duckdb 1.4.x, 1.5.x and 2.x, the duckdb-cli package among them).
+    snapshot_storage_version: str = "v1.4.0"
 
     # Added by fetch/sources: bounds that protect a run from servers and sites we do not control.
     total_timeout: float = 120.0  # wall-clock cap on one request attempt incl. body (slow-drip servers)
@@ -70,6 +76,13 @@ class Settings:
     def fx_file(self) -> Path:
         """The ECB history file the daily fx flow refreshes; the bundled rates serve until it exists."""
         return self.warehouse.parent / "fx" / "eurofxref-hist.zip"
+
+    @property
+    def work_path(self) -> Path:
+        """The writers' database: runs and analyst commands write here, then publish ``warehouse``."""
+        if self.work_warehouse is not None:
+            return self.work_warehouse
+        return self.warehouse.with_name(f"{self.warehouse.stem}.work{self.warehouse.suffix or '.duckdb'}")
 
     @property
     def lock_path(self) -> Path:
@@ -119,6 +132,8 @@ def load_settings(**overrides: object) -> Settings:
     values.update({k: v for k, v in overrides.items() if v is not None})
     if "warehouse" in values:
         values["warehouse"] = Path(values["warehouse"])  # type: ignore[arg-type]
+    if values.get("work_warehouse") is not None:
+        values["work_warehouse"] = Path(values["work_warehouse"])  # type: ignore[arg-type]
     if "sources_file" in values:
         values["sources_file"] = Path(values["sources_file"])  # type: ignore[arg-type]
     return Settings(**values)  # type: ignore[arg-type]

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALIASES = {"no": "nb", "nn": "nb"}
+sys.path.insert(0, str(ROOT))
+from aidtrack.extract.language import ALIASES  # noqa: E402 - the project's own mapping ("no" -> "nb", "bs" -> "hr")
 
 CANDIDATE = r"""
 import json, resource, sys, time

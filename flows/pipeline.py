@@ -22,26 +22,34 @@ from aidtrack.progress import announce
 from aidtrack.runs import EverySourceFailed, RunSummary, close_run, collect, open_run, publish_reports
 from aidtrack.settings import load_settings
 from aidtrack.sources import load_sources
-from aidtrack.warehouse import RunInProgressError, exclusive_run
+from aidtrack.warehouse import DiskFullError, RunInProgressError, exclusive_run
 from flows.events import emit_run_events
 
 collect_task = task(
     collect, name="collect-source", cache_policy=NO_CACHE, task_run_name="collect-{source.name}"
 )
-open_task = task(open_run, name="prepare-warehouse", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 
 
 def _worth_retrying(task, task_run, state) -> bool:
-    """A lock or I/O hiccup is worth another try; a failed data check gives the same answer again."""
+    """A lock or I/O hiccup is worth another try; a failed data check or a full disk gives the same
+    answer again."""
     try:
         state.result()
-    except DataCheckError:
+    except (DataCheckError, DiskFullError):
         return False
     except Exception:  # noqa: BLE001
         return True
     return True
 
 
+open_task = task(
+    open_run,
+    name="prepare-warehouse",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=5,
+    retry_condition_fn=_worth_retrying,
+)
 close_task = task(
     close_run,
     name="build-ledger",

@@ -31,6 +31,7 @@ _SUMMARY_COLUMNS = (  # (key in the per-source counts, column heading)
     ("unparsable", "bad"),
     ("documents", "docs"),
     ("short_text", "short"),  # documents whose text is suspiciously short for their page
+    ("unread_language", "unread lang"),  # documents in a language without a lexicon
     ("mentions", "mentions"),
     ("new_pledges", "new pledges"),
     ("owed", "owed"),
@@ -246,9 +247,13 @@ def demo(warehouse: WarehouseOpt = None) -> None:
     raise typer.Exit(code)
 
 
-def _extract_line(line: str, line_no: int, explain: bool = False) -> dict:
-    """One input line's answer: the extraction, or an error object for that line (same id)."""
+def _extract_line(line: str, line_no: int, explain: bool = False, language: str | None = None) -> dict:
+    """One input line's answer: the extraction, or an error object for that line (same id). The
+    language is the line's "language", else ``language``, else detected from the text; a language
+    without a lexicon gives no statements and ``"language_read": false``."""
+    from aidtrack.extract import Extraction
     from aidtrack.extract import extract as extract_statements
+    from aidtrack.extract.language import choose
 
     try:
         item = json.loads(line)
@@ -265,12 +270,20 @@ def _extract_line(line: str, line_no: int, explain: bool = False) -> dict:
             published = date.fromisoformat(str(published)[:10]) if published else None
         except ValueError:
             raise ValueError(f'"published" must be a date (YYYY-MM-DD), not {published!r}') from None
-        extraction = extract_statements(
-            item["text"], published=published, url=item.get("url"), source_country=item.get("country")
-        )
+        chosen = choose(item["text"], override=item.get("language") or language)
+        extraction = Extraction(())
+        if chosen.supported and chosen.language:
+            extraction = extract_statements(
+                item["text"],
+                published=published,
+                url=item.get("url"),
+                source_country=item.get("country"),
+                language=chosen.language,
+            )
     except (ValueError, TypeError) as exc:
         return {"id": item_id, "line": line_no, "error": one_line(exc)}
-    return extraction.to_contract(item_id, explain=explain)
+    answer = extraction.to_contract(item_id, explain=explain)
+    return answer | {"language": chosen.language, "language_read": chosen.supported}
 
 
 @app.command()
@@ -278,16 +291,21 @@ def extract(
     explain: Annotated[
         bool, typer.Option("--explain", help="add each statement's trace: the rules that decided it")
     ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="language of every line (default: each line's, else detected)"),
+    ] = None,
 ) -> None:
-    """JSON lines in ({"id", "text", "published"?, "url"?, "country"?}), JSON lines out (pledges,
-    aggregates, targets), one per input line in the same order; a bad line gets an error object
-    (with its id and line number) and the stream goes on. Exit status 1 if any line was bad."""
+    """JSON lines in ({"id", "text", "published"?, "url"?, "country"?, "language"?}), JSON lines out
+    (pledges, aggregates, targets, and the language read), one per input line in the same order; a bad
+    line gets an error object (with its id and line number) and the stream goes on. Exit status 1 if
+    any line was bad."""
     out = sys.stdout
     bad = 0
     for line_no, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        answer = _extract_line(line, line_no, explain)
+        answer = _extract_line(line, line_no, explain, language)
         if "error" in answer:
             bad += 1
             err.print(f"line {line_no}: {answer['error']}", highlight=False, soft_wrap=True)
@@ -305,12 +323,26 @@ def status(
 ) -> None:
     """The last runs, the sources that are failing, and the pages owed a retry (read-only)."""
     from aidtrack.warehouse import read_only
-    from aidtrack.warehouse.status import failing_sources, last_runs, owed_pages
+    from aidtrack.warehouse.status import failing_sources, last_runs, owed_pages, published_snapshot
 
     settings = load_settings(warehouse=warehouse)
     with user_errors(), read_only(settings) as con:
+        snapshot = published_snapshot(con)
         recent, failing = last_runs(con, runs), failing_sources(con)
         owed_summary = owed_pages(con, owed)
+    if snapshot is None:
+        console.print(f"{settings.warehouse}: from before published snapshots (the next run publishes one)")
+    else:
+        by = f"`aidtrack {snapshot.published_by}`"
+        if snapshot.run_id:
+            by = f"run {snapshot.run_id}" + (
+                " at its start" if snapshot.published_by == "run (started)" else ""
+            )
+        console.print(
+            f"snapshot {settings.warehouse} published {snapshot.published_at:%Y-%m-%d %H:%M:%S %Z} by {by}",
+            highlight=False,
+            soft_wrap=True,
+        )
     table = Table(title="last runs", title_justify="left")
     for column in ("started (UTC)", "duration", "status", "sources", "failed", "run id"):
         table.add_column(column)
@@ -382,7 +414,7 @@ def reprocess(warehouse: WarehouseOpt = None) -> None:
     from aidtrack.warehouse import check_writable
 
     settings = load_settings(warehouse=warehouse)
-    if not settings.warehouse.exists():
+    if not (settings.warehouse.exists() or settings.work_path.exists()):
         raise fail(f"no warehouse at {settings.warehouse}: nothing to reprocess")
     with user_errors():
         check_writable(settings)

@@ -55,19 +55,22 @@ def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
 
 
-def writing(warehouse: Path | None, work: Callable[[duckdb.DuckDBPyConnection], object]) -> object:
+def writing(
+    warehouse: Path | None, work: Callable[[duckdb.DuckDBPyConnection], object], by: str = "review"
+) -> object:
+    """Run ``work`` in one transaction on the working database, then publish the snapshot readers see."""
     from aidtrack.warehouse import prepare, writer
 
     with user_errors():
         settings = load_settings(warehouse=warehouse)
-        if not settings.warehouse.exists():
+        if not (settings.warehouse.exists() or settings.work_path.exists()):
             raise FileNotFoundError(
                 f"no warehouse at {settings.warehouse}: run `aidtrack run` first, or pass --warehouse"
             )
         from aidtrack.ledger.fx import use_rates_file
 
         use_rates_file(settings.fx_file)
-        with writer(settings) as con:
+        with writer(settings, published_by=by) as con:
             prepare(con)  # an older warehouse gets the overrides table first
             con.execute("begin")
             try:
@@ -180,7 +183,11 @@ def confirm(
     """Count this pledge even if its confidence is below the review threshold."""
     from aidtrack.ledger.review import decide
 
-    p = writing(warehouse, lambda con: decide(con, pledge_id, "confirm", analyst=_analyst(by), reason=reason))
+    p = writing(
+        warehouse,
+        lambda con: decide(con, pledge_id, "confirm", analyst=_analyst(by), reason=reason),
+        by="review confirm",
+    )
     after("confirmed", p)
 
 
@@ -194,7 +201,11 @@ def reject(
     """Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history)."""
     from aidtrack.ledger.review import decide
 
-    p = writing(warehouse, lambda con: decide(con, pledge_id, "reject", analyst=_analyst(by), reason=reason))
+    p = writing(
+        warehouse,
+        lambda con: decide(con, pledge_id, "reject", analyst=_analyst(by), reason=reason),
+        by="review reject",
+    )
     after("rejected", p)
 
 
@@ -231,6 +242,7 @@ def edit(
     p = writing(
         warehouse,
         lambda con: decide(con, pledge_id, "edit", analyst=_analyst(by), reason=reason, **values),
+        by="review edit",
     )
     after("edited", p)
 
@@ -270,5 +282,6 @@ def add_pledge(
     p = writing(
         warehouse,
         lambda con: record_pledge(con, source_url=source_url, analyst=_analyst(by), reason=reason, **values),
+        by="add-pledge",
     )
     after("added", p)

@@ -281,7 +281,9 @@ def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = 
     ]
     for doc_id, url, source, title, published_on in documents:
         con.execute(
-            "insert into documents values (?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?, ?, 'sample')",
+            "insert into documents (document_id, canonical_url, url, source, title, published_at, published_on,"
+            " language, text, content_hash, fetched_at, first_seen_at, extracted_version)"
+            " values (?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?, ?, 'sample')",
             [
                 doc_id,
                 url,

@@ -6,12 +6,16 @@ from aidtrack.warehouse.connection import (
     WarehouseNotWritableError,
     check_writable,
     exclusive_run,
+    publish_now,
     read_only,
     writer,
 )
+from aidtrack.warehouse.publish import DiskFullError, PublishError
 from aidtrack.warehouse.schema import apply_models, migrate, prepare
 
 __all__ = [
+    "DiskFullError",
+    "PublishError",
     "RunInProgressError",
     "WarehouseBusyError",
     "WarehouseNotWritableError",
@@ -20,6 +24,7 @@ __all__ = [
     "apply_models",
     "migrate",
     "prepare",
+    "publish_now",
     "read_only",
     "writer",
 ]

@@ -1,10 +1,13 @@
-"""Connection discipline for a single-file DuckDB warehouse.
+"""Connection discipline for a DuckDB warehouse that readers never wait for.
 
-DuckDB lets one process hold the file read-write, or many hold it read-only, never both. So:
+DuckDB lets one process hold a file read-write, or many hold it read-only, never both. So writers and
+readers use different files:
 - writers take an OS file lock first (serialising our own writers: two pipeline runs never interleave),
-  then open read-write, retrying with backoff while a reader holds the file;
-- readers open read-only and retry briefly while a writer holds it;
-- a writer CHECKPOINTs before closing so the WAL is folded into the file.
+  then open the *working* database (``Settings.work_path``) read-write, CHECKPOINT it before closing, and
+  publish a complete copy at the documented path (``Settings.warehouse``) by an atomic rename
+  (``aidtrack.warehouse.publish``);
+- readers open that published snapshot read-only; no writer of ours ever opens it, so they get in at
+  once (a bounded retry remains for a user's own read-write session on it).
 """
 
 from __future__ import annotations
@@ -57,14 +60,16 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
-def _open_with_retry(path: Path, *, read_only: bool, patience: float) -> duckdb.DuckDBPyConnection:
+def _open_with_retry(
+    path: Path, *, read_only: bool, patience: float, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + patience
     pause = 0.05
     attempt = 0
     while True:
         attempt += 1
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc):
                 raise
@@ -82,9 +87,29 @@ def _open_with_retry(path: Path, *, read_only: bool, patience: float) -> duckdb.
 
 
 @contextmanager
-def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection held under the warehouse's writer lock; checkpointed and closed on exit."""
-    path = settings.warehouse
+def writer(
+    settings: Settings,
+    *,
+    publish: bool = True,
+    published_by: str = "aidtrack",
+    run_id: str | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the working database, held under the warehouse's writer lock;
+    checkpointed and closed on exit. With ``publish`` (the default), a block that ends without an error
+    then publishes the snapshot readers open (``published_by`` and ``run_id`` are recorded in it); the
+    block must leave no transaction open. A warehouse from before snapshots seeds the working database
+    first, so nothing is lost."""
+    from aidtrack.warehouse.publish import (
+        DiskFullError,
+        convert_working,
+        disk_full_message,
+        is_disk_full,
+        remove_temp_files,
+        seed_working,
+    )
+    from aidtrack.warehouse.publish import publish as publish_snapshot
+
+    path = settings.work_path
     _lock_file_ready(settings.lock_path)
     lock = FileLock(str(settings.lock_path))
     try:
@@ -94,21 +119,50 @@ def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
             f"another aidtrack writer has held {settings.lock_path} for over {settings.lock_timeout:.0f}s"
         ) from exc
     try:
-        con = _open_with_retry(path, read_only=False, patience=settings.open_retry_seconds)
+        remove_temp_files(settings)  # what a writer killed mid-copy left
+        seed_working(settings)
+        # A new working database is created in the snapshot's storage format (a file copy publishes it).
+        config = {"storage_compatibility_version": settings.snapshot_storage_version}
+        con = _open_with_retry(path, read_only=False, patience=settings.open_retry_seconds, config=config)
+        if convert_working(con, settings):
+            con = _open_with_retry(path, read_only=False, patience=settings.open_retry_seconds, config=config)
         try:
             yield con
-            con.execute("checkpoint")
+            try:
+                con.execute("checkpoint")
+            except duckdb.Error as exc:
+                if is_disk_full(exc):
+                    raise DiskFullError(disk_full_message(settings, f"could not write {path}")) from exc
+                raise
+            if publish:
+                publish_snapshot(con, settings, published_by=published_by, run_id=run_id)
         finally:
             con.close()
     finally:
         lock.release()
 
 
+def publish_now(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, published_by: str, run_id: str | None = None
+) -> None:
+    """Publish from inside a ``writer(settings, publish=False)`` block (no transaction open)."""
+    from aidtrack.warehouse.publish import publish as publish_snapshot
+
+    publish_snapshot(con, settings, published_by=published_by, run_id=run_id)
+
+
 @contextmanager
 def read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; waits (bounded) while a pipeline run holds the file for writing."""
+    """A read-only connection to the published snapshot: the state of the last finished run or analyst
+    command. Writers never hold this file, so it opens at once; a user's own read-write session on it
+    is waited for (bounded)."""
     path = settings.warehouse
     if not path.exists():
+        if settings.work_path.exists():
+            raise FileNotFoundError(
+                f"nothing published at {path} yet: the run in progress publishes it when it finishes "
+                "(or run `aidtrack run`)"
+            )
         raise FileNotFoundError(
             f"no warehouse at {path}: run `aidtrack run` (or `aidtrack demo`) first, or pass --warehouse"
         )

@@ -98,3 +98,23 @@ def owed_pages(con: duckdb.DuckDBPyConnection, limit: int = 10) -> OwedSummary:
         [limit],
     ).fetchall()
     return OwedSummary(n_owed or 0, n_given_up or 0, [OwedPage(*row) for row in rows])
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    published_at: datetime
+    published_by: str  # run, run (started), review confirm, add-pledge, reprocess, …
+    run_id: str | None
+    storage_version: str | None
+
+
+def published_snapshot(con: duckdb.DuckDBPyConnection) -> SnapshotRow | None:
+    """When and by what the snapshot ``con`` reads was published (None: a file from before snapshots)."""
+    from aidtrack.warehouse.publish import read_snapshot_row
+
+    row = read_snapshot_row(con)
+    if row is None:
+        return None
+    return SnapshotRow(
+        row["published_at"], row["published_by"], row.get("run_id"), row.get("storage_version")
+    )

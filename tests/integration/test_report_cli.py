@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
@@ -138,31 +137,32 @@ def test_publish_writes_png_and_html_next_to_the_warehouse(warehouse, settings):
     assert not list(warehouse.parent.glob(".report.*"))  # no temporary files left behind
 
 
-def test_report_waits_for_a_writer_in_another_process(warehouse):
-    """A pipeline run holds the file read-write for a moment: the reader retries, then succeeds."""
+def test_report_answers_while_a_writer_in_another_process_holds_the_working_database(warehouse):
+    """A pipeline run holds its working database read-write: the reader opens the published snapshot at
+    once, while the writer still holds it (issue 15: readers never wait)."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             textwrap.dedent(f"""
-            import sys, time
+            import sys
             from aidtrack.settings import load_settings
             from aidtrack.warehouse import writer
             with writer(load_settings(warehouse={str(warehouse)!r})) as con:
                 print("holding", flush=True)
-                time.sleep(2.0)
+                sys.stdin.readline()  # until the test has its report
         """),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        started = time.monotonic()
         result = invoke("report", "-w", str(warehouse), "--format", "csv")
-        waited = time.monotonic() - started
+        still_holding = holder.poll() is None
     finally:
-        holder.wait(timeout=30)
+        holder.communicate("done\n", timeout=30)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("program,currency,month")
-    assert waited > 0.5  # it really had to wait for the writer
+    assert still_holding  # it got in while the writer held its database

@@ -66,7 +66,9 @@ def add_official_total(con, amount_usd: float, on: date) -> None:
     """An official's running total of the whole program (all donors), as the extractor stores one."""
     stamp = datetime.combine(on, datetime.min.time(), UTC)
     con.execute(
-        "insert into documents values ('d1', 'https://nato.example/t', 'https://nato.example/t', 'nato', 't', ?, ?,"
+        "insert into documents (document_id, canonical_url, url, source, title, published_at, published_on,"
+        " language, text, content_hash, fetched_at, first_seen_at, extracted_version)"
+        " values ('d1', 'https://nato.example/t', 'https://nato.example/t', 'nato', 't', ?, ?,"
         " 'en', 'x', 'h', ?, ?, 'v')",
         [stamp, on, stamp, stamp],
     )
