@@ -31,7 +31,8 @@ TOP_DONORS_IN_CHART = 7
 
 
 def stacked_by_donor(report: Report, top: int = TOP_DONORS_IN_CHART) -> list[tuple[str, list[float]]]:
-    """Each month's counted pledges split by donor (a joint pledge equally, as the donors table does), for
+    """Each month's counted pledges split by donor (a joint pledge as ``pledge_shares`` splits it: a stated
+    share first, else an equal part of the rest, as the donors table does), for
     the ``top`` donors of the months shown and one band for all others: (label, value per month), in the
     order the bars stack. Labels are country names in the report's language."""
     months = [r.month for r in report.months]
@@ -44,7 +45,7 @@ def stacked_by_donor(report: Report, top: int = TOP_DONORS_IN_CHART) -> list[tup
         donors = [d for d in p.donors if not report.filter.donors or d in report.filter.donors]
         for donor in donors:
             values = by_donor.setdefault(donor, [0.0] * len(months))
-            values[index[month]] += p.amount_reporting / len(p.donors)
+            values[index[month]] += p.amount_reporting * p.fractions.get(donor, 1 / len(p.donors))
     ranked = sorted(by_donor, key=lambda d: (-sum(by_donor[d]), d))
     bands = [(country_name(d, report.language), by_donor[d]) for d in ranked[:top]]
     rest = ranked[top:]
@@ -104,7 +105,7 @@ def chart_figure(report: Report) -> Figure:
     top.set_ylabel("per month")
     if top.get_legend_handles_labels()[0]:
         top.legend(loc="upper right", fontsize=7, frameon=False, ncols=2, title_fontsize=7,
-                   title="by donor (joint pledges split equally)" if bands else None)  # fmt: skip
+                   title="by donor (joint pledges: stated shares, else equal parts)" if bands else None)  # fmt: skip
 
     cumulative = [r.cumulative for r in report.months]
     bottom.plot(

@@ -1,14 +1,18 @@
 """The numbers behind every report (terminal, chart, HTML, ``--format csv|json``), read from the marts.
 
 Everything here takes an open (read-only is enough) DuckDB connection and returns plain dataclasses, so
-the renderers never write SQL and a test can check the numbers once.
+the renderers never write SQL and a test can check the numbers once. The numbers are computed in SQL:
+the queries in ``sql/queries/report/`` read the marts; this module only runs them (with their
+parameters) and puts their rows into dataclasses.
 
-Reporting currency. The marts are in USD. For another currency (EUR, or any ECB currency) amounts are
-converted in Python with ``aidtrack.ledger.fx.rate`` (ECB reference rates):
-- pledges (monthly contributions, donor totals, the pledge list): each pledge's USD amount at the rate of
-  its own FX date, so a pledge announced in euros shows its original euro amount;
+Reporting currency. The marts are in USD. For another currency (EUR, or any ECB currency) the report
+queries convert in SQL, joining ``report_rates``: the ECB reference rates (``aidtrack.ledger.fx``, never
+after the report's day) of the days ``sql/queries/report/rates.sql`` lists, which :func:`reporting` looks
+up into a temporary table for one report:
+- pledges (monthly contributions, donor totals, the pledge list): as stated when stated in the reporting
+  currency, else their USD amount at the rate of their own FX date (``report_pledges``, once per report);
 - monthly targets: at the rate of the month's last day (today for the month in progress);
-- rolling and cumulative columns: sums of the converted months (recomputed here, as the view does);
+- rolling and cumulative columns: sums of the converted months (as the view computes them in USD);
 - pace and projections: at today's rate (they look forward);
 - reconciliation: the reported total as stated when that is the reporting currency, otherwise at the
   rate of the day it was reported; our side pledge by pledge as above (the view lists their ids).
@@ -18,18 +22,22 @@ reference's own currency (euros), whatever the reporting currency: that is the u
 compared in. Only the chart's line of Kiel's cumulative allocations is converted, at each month's end.
 
 Filters (``--donor``, ``--since``, ``--until``) narrow what is shown, not how it is computed: cumulative
-columns still run from the program's first month, and a donor's part of a joint pledge is an equal split
-(as ``donor_totals`` does). With a donor filter there is no target, pace or reference comparison to show:
-those are about all donors together.
+columns still run from the program's first month, and a donor's part of a joint pledge is the one
+``pledge_shares`` gives (a stated share first, else an equal part of the rest), as in ``donor_totals``.
+With a donor filter there is no target, pace or reference comparison to show: those are about all donors
+together.
 """
 
 from __future__ import annotations
 
-import calendar
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -42,6 +50,9 @@ from aidtrack.ledger.overrides import Decision, added_citations, load_decisions
 # the rows (dates, tiers, assumed currencies) the rebuild used, not from a second copy of its rules.
 from aidtrack.ledger.store import CITATIONS_SQL as _LEDGER_CITATIONS_SQL
 from aidtrack.report.names import DEFAULT_LANGUAGE, locale, resolve_donor
+from aidtrack.warehouse.paths import sql_dir
+
+T = TypeVar("T")
 
 
 class ReportError(AidtrackError, RuntimeError):
@@ -202,18 +213,6 @@ class ReportFilter:
     def active(self) -> bool:
         return bool(self.donors) or self.since is not None or self.until is not None
 
-    def day_in(self, day: date) -> bool:
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
-
-    def month_in(self, month: date) -> bool:
-        """True when the month overlaps the date range."""
-        return (self.since is None or _month_end(month) >= self.since) and (
-            self.until is None or month <= self.until
-        )
-
-    def takes(self, donors: list[str] | tuple[str, ...]) -> bool:
-        return not self.donors or bool(set(donors) & set(self.donors))
-
 
 @dataclass(frozen=True)
 class FailedSource:
@@ -289,6 +288,8 @@ class PledgeRow:
     n_sources: int
     sources: list[PledgeSource] = field(default_factory=list)
     decisions: list[PledgeDecision] = field(default_factory=list)  # oldest first
+    # each donor's part of the pledge (pledge_shares: a stated share first, else an equal part of the rest)
+    fractions: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,8 @@ class Report:
 
 
 class Converter:
-    """USD → reporting currency at ECB reference rates, never at a date after ``today``."""
+    """USD (or any ECB currency) → the reporting currency at ECB reference rates, never at a date after
+    ``today``. :func:`reporting` looks up with :meth:`rate` the rates the report's SQL reads."""
 
     def __init__(self, currency: str, today: date) -> None:
         self.currency = currency.upper()
@@ -326,24 +328,23 @@ class Converter:
             except UnknownCurrencyError as exc:
                 raise ReportError(f"cannot report in {self.currency}: {exc}") from None
 
-    def __call__(self, usd: float | None, on: date) -> float | None:
-        if usd is None:
+    def rate(self, currency: str, on: date) -> float | None:
+        """Units of the reporting currency per unit of ``currency`` on ``on`` (None: no ECB rate)."""
+        try:
+            return rate(currency, self.currency, min(on, self.today))[0]
+        except UnknownCurrencyError:
             return None
-        if self.currency == "USD":
-            return usd
-        return usd * rate("USD", self.currency, min(on, self.today))[0]
 
-    def pledge(self, amount: float, currency: str, usd: float, fx_date: date) -> float:
-        """A pledge in the reporting currency: as stated when it was stated in it, else at its FX date."""
-        return amount if currency.upper() == self.currency else self(usd, fx_date) or 0.0
-
-
-def _month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    def __call__(self, usd: float | None, on: date) -> float | None:
+        """``usd`` in the reporting currency at the rate of ``on``."""
+        per_usd = None if usd is None else self.rate("USD", on)
+        return None if per_usd is None else usd * per_usd
 
 
 def with_windows(months: list[tuple[date, float, float]]) -> list[MonthRow]:
-    """Rolling 3-month and cumulative columns from (month, contributed, target), as monthly_vs_target does."""
+    """Rolling 3-month and cumulative columns from (month, contributed, target), as monthly_vs_target does.
+
+    Not what the report uses: its months come with their windows from ``sql/queries/report/months.sql``."""
     rows: list[MonthRow] = []
     cumulative = cumulative_target = 0.0
     for i, (month, contributed, target) in enumerate(months):
@@ -365,236 +366,120 @@ def with_windows(months: list[tuple[date, float, float]]) -> list[MonthRow]:
     return rows
 
 
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+@cache
+def _report_sql(name: str) -> tuple[str, frozenset[str]]:
+    """The text of ``sql/queries/report/<name>.sql`` and the parameters (``$name``) it uses."""
+    sql = (sql_dir() / "queries" / "report" / f"{name}.sql").read_text(encoding="utf-8")
+    return sql, frozenset(_PARAMETER.findall(re.sub(r"--[^\n]*", "", sql)))
+
+
+def _run_report_sql(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, Any]
+) -> duckdb.DuckDBPyConnection:
+    try:
+        return con.execute(sql, parameters)
+    except duckdb.CatalogException as exc:  # a warehouse whose views are older than this code
+        raise ReportError(
+            f"this warehouse's views are older than this version of aidtrack ({str(exc).splitlines()[0]});"
+            " the next `aidtrack run` updates them"
+        ) from None
+
+
+def _report_rows(con: duckdb.DuckDBPyConnection, name: str, **parameters: Any) -> list[dict[str, Any]]:
+    """The rows of one report query, by column name; it is given the parameters it uses."""
+    sql, used = _report_sql(name)
+    cursor = _run_report_sql(con, sql, {k: v for k, v in parameters.items() if k in used})
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _record(cls: type[T], row: dict[str, Any]) -> T:
+    """A dataclass from the row's columns of the same names (other columns are left out)."""
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})
+
+
+@contextmanager
+def reporting(con: duckdb.DuckDBPyConnection, convert: Converter) -> Iterator[None]:
+    """For the block, on ``con``: the ECB rates of the days the report converts at (``report_rates``, the
+    days from ``sql/queries/report/rates.sql``) and every pledge in the reporting currency
+    (``report_pledges``), which the report queries read. Both are temporary tables (a read-only
+    connection is enough), gone afterwards."""
+    sql, _ = _report_sql("rates")
+    days = _run_report_sql(con, sql, {"today": convert.today}).fetchall()
+    rates: dict[str, list] = {"currency": [], "on_date": [], "rate": []}
+    for currency, day in days:
+        if (per_unit := convert.rate(currency, day)) is not None:
+            rates["currency"].append(currency)
+            rates["on_date"].append(day)
+            rates["rate"].append(per_unit)
+    try:
+        con.execute(
+            """create or replace temp table report_rates as
+               select unnest($currency::varchar[]) as currency, unnest($on_date::date[]) as on_date,
+                      unnest($rate::double[]) as rate""",
+            rates,
+        )
+        sql, _ = _report_sql("pledges")
+        _run_report_sql(
+            con, f"create or replace temp table report_pledges as {sql}", {"currency": convert.currency}
+        )
+        yield
+    finally:
+        con.execute("drop table if exists temp.report_pledges")
+        con.execute("drop table if exists temp.report_rates")
+
+
 def programs(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [p for (p,) in con.execute("select distinct program from targets order by program").fetchall()]
 
 
-def monthly_rows(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> list[MonthRow]:
-    view = con.execute(
-        """select month, contributed_usd, target_usd, rolling_3m_usd, rolling_3m_target_usd, cumulative_usd,
-                  cumulative_target_usd, cumulative_gap_usd
-           from monthly_vs_target where program = ? order by month""",
-        [program],
-    ).fetchall()
-    if convert.currency == "USD":
-        return [MonthRow(*row) for row in view]
-    contributed: dict[date, float] = {}
-    for month, fx_date, usd in con.execute(
-        """select cast(date_trunc('month', announced_on) as date), fx_date, sum(amount_usd)
-           from pledge_ledger where program = ? and status = 'counted' group by all""",
-        [program],
-    ).fetchall():
-        contributed[month] = contributed.get(month, 0.0) + (convert(usd, fx_date) or 0.0)
-    return with_windows(
-        [
-            (month, contributed.get(month, 0.0), convert(target, _month_end(month)) or 0.0)
-            for month, _, target, *_ in view
-        ]
-    )
-
-
-def donor_monthly_rows(
-    con: duckdb.DuckDBPyConnection, program: str, convert: Converter, donors: tuple[str, ...]
+def _months(
+    con: duckdb.DuckDBPyConnection, program: str, only: ReportFilter = ReportFilter()
 ) -> list[MonthRow]:
-    """The months of ``program`` with only ``donors``' part of each counted pledge (a joint pledge split
-    equally among its donors, as ``donor_totals`` does); no target columns."""
-    months = [m for (m,) in con.execute(
-        "select month from monthly_vs_target where program = ? order by month", [program]
-    ).fetchall()]  # fmt: skip
-    part: dict[date, float] = {}
-    for month, pledge_donors, amount, currency, usd, fx_date in con.execute(
-        """select cast(date_trunc('month', announced_on) as date), donors, amount, currency, amount_usd, fx_date
-           from pledge_ledger
-           where program = ? and status = 'counted' and len(donors) > 0 and list_has_any(donors, ?)""",
-        [program, list(donors)],
-    ).fetchall():
-        share = len(set(pledge_donors) & set(donors)) / len(pledge_donors)
-        part[month] = part.get(month, 0.0) + convert.pledge(amount, currency, usd, fx_date) * share
-    rows = with_windows([(m, part.get(m, 0.0), 0.0) for m in months])
-    return [
-        replace(r, target=None, rolling_3m_target=None, cumulative_target=None, cumulative_gap=None)
-        for r in rows
-    ]
-
-
-def pace(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> Pace | None:
-    row = con.execute(
-        """select as_of, window_start, window_end, n_months, monthly_rate_usd, monthly_target_usd, pace_ratio,
-                  cumulative_usd, cumulative_target_usd, cumulative_gap_usd, projected_year_end_usd,
-                  year_end_target_usd, projected_year_end_gap_usd, target_met_month, pace_status
-           from pace where program = ?""",
-        [program],
-    ).fetchone()
-    if row is None:
-        return None
-    (as_of, start, end, n, *money, ratio_, c, ct, gap, proj, ye_target, ye_gap, met, status) = row
-    today = convert.today
-    return Pace(
-        as_of=as_of,
-        window_start=start,
-        window_end=end,
-        n_months=n,
-        monthly_rate=convert(money[0], today),
-        monthly_target=convert(money[1], today),
-        pace_ratio=ratio_,
-        cumulative=convert(c, today),
-        cumulative_target=convert(ct, today),
-        cumulative_gap=convert(gap, today),
-        projected_year_end=convert(proj, today),
-        year_end_target=convert(ye_target, today),
-        projected_year_end_gap=convert(ye_gap, today),
-        target_met_month=met,
-        status=status,
+    rows = _report_rows(
+        con, "months", program=program, donors=list(only.donors), since=only.since, until=only.until
     )
+    return [_record(MonthRow, row) for row in rows]
 
 
-def donor_totals(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> list[DonorTotal]:
-    rows = con.execute(
-        """select rank_in_program, donor, pledged_usd, share_of_program, n_pledges, n_joint_pledges,
-                  first_pledge_on, last_pledge_on
-           from donor_totals where program = ? order by rank_in_program, donor""",
-        [program],
-    ).fetchall()
-    if convert.currency == "USD":
-        return [DonorTotal(*row) for row in rows]
-    pledged: dict[str, float] = {}
-    for donor, fx_date, usd in con.execute(
-        """select donor, fx_date, sum(share_usd) from (
-               select unnest(donors) as donor, fx_date, amount_usd / len(donors) as share_usd
-               from pledge_ledger where program = ? and status = 'counted' and len(donors) > 0)
-           group by all""",
-        [program],
-    ).fetchall():
-        pledged[donor] = pledged.get(donor, 0.0) + (convert(usd, fx_date) or 0.0)
-    total = sum(pledged.values()) or None
-    converted = [
-        DonorTotal(
-            0,
-            donor,
-            pledged.get(donor, 0.0),
-            pledged.get(donor, 0.0) / total if total else None,
-            n,
-            n_joint,
-            first,
-            last,
-        )
-        for _, donor, _, _, n, n_joint, first, last in rows
-    ]
-    converted.sort(key=lambda d: (-round(d.pledged, 2), d.donor))
-    ranked: list[DonorTotal] = []
-    for i, d in enumerate(converted, start=1):  # ties share a rank, as rank() does in the view
-        tied = ranked and round(ranked[-1].pledged, 2) == round(d.pledged, 2)
-        ranked.append(replace(d, rank=ranked[-1].rank if tied else i))
-    return ranked
+def monthly_rows(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> list[MonthRow]:
+    """The months of ``program`` (``monthly_vs_target``) in ``convert``'s currency."""
+    with reporting(con, convert):
+        return _months(con, program)
 
 
-def donor_totals_between(
-    con: duckdb.DuckDBPyConnection, program: str, convert: Converter, only: ReportFilter
-) -> list[DonorTotal]:
-    """``donor_totals`` over the pledges ``only`` lets through by date (each in the reporting currency at
-    its own FX date, joint pledges split equally); then only ``only``'s donors, when it names any. Shares
-    are of everything pledged in the period, so a donor's share means the same as without the filter."""
-    pledged: dict[str, float] = {}
-    counts: dict[str, list] = {}  # donor → [n, n_joint, first, last]
-    for pledge_donors, amount, currency, usd, fx_date, on in con.execute(
-        """select donors, amount, currency, amount_usd, fx_date, announced_on from pledge_ledger
-           where program = ? and status = 'counted' and len(donors) > 0""",
-        [program],
-    ).fetchall():
-        if not only.day_in(on):
-            continue
-        value = convert.pledge(amount, currency, usd, fx_date) / len(pledge_donors)
-        for donor in pledge_donors:
-            pledged[donor] = pledged.get(donor, 0.0) + value
-            n = counts.setdefault(donor, [0, 0, on, on])
-            n[0] += 1
-            n[1] += len(pledge_donors) > 1
-            n[2], n[3] = min(n[2], on), max(n[3], on)
-    total = sum(pledged.values()) or None
-    rows = sorted(pledged.items(), key=lambda item: (-round(item[1], 2), item[0]))
-    ranked: list[DonorTotal] = []
-    for i, (donor, value) in enumerate(rows, start=1):  # ties share a rank, as rank() does in the view
-        tied = ranked and round(ranked[-1].pledged, 2) == round(value, 2)
-        n, n_joint, first, last = counts[donor]
-        rank = ranked[-1].rank if tied else i
-        ranked.append(
-            DonorTotal(rank, donor, value, value / total if total else None, n, n_joint, first, last)
-        )
-    return [d for d in ranked if not only.donors or d.donor in only.donors]
+def _pace(con: duckdb.DuckDBPyConnection, program: str, today: date) -> Pace | None:
+    rows = _report_rows(con, "pace", program=program, today=today)
+    return _record(Pace, rows[0]) if rows else None
 
 
-def reconciliation(con: duckdb.DuckDBPyConnection, program: str, convert: Converter) -> list[Reconciled]:
-    ledger = {
-        pid: rest
-        for pid, *rest in con.execute(
-            "select pledge_id, amount, currency, amount_usd, fx_date from pledge_ledger where program = ?",
-            [program],
-        ).fetchall()
-    }
-    out = []
-    for (
-        on,
-        donors,
-        amount,
-        currency,
-        reported_usd,
-        our_usd,
-        n,
-        pledge_ids,
-        fractions,
-        review_usd,
-        n_review,
-        quote,
-        url,
-        source,
-        title,
-    ) in con.execute(
-        """select reported_on, donors, reported_amount, currency, reported_usd, our_usd, our_n_pledges,
-                  our_pledge_ids, our_pledge_fractions, our_review_usd, our_n_review, quote, url, source, title
-           from reconciliation where program = ? order by reported_on, mention_id""",
-        [program],
-    ).fetchall():
-        if reported_usd is None:
-            try:
-                reported_usd = amount * rate(currency, "USD", on)[0]
-            except UnknownCurrencyError:
-                reported_usd = None
-        reported = amount if currency == convert.currency else convert(reported_usd, on)
-        if convert.currency == "USD":
-            ours = our_usd
-        else:  # each counted pledge (or the donor's part of a joint one) at its own FX date
-            ours = sum(
-                convert.pledge(*ledger[pid]) * (fraction or 0.0)
-                for pid, fraction in zip(pledge_ids, fractions, strict=True)
-                if pid in ledger
-            )
-        out.append(
-            Reconciled(
-                reported_on=on,
-                donors=list(donors),
-                reported_amount=amount,
-                reported_currency=currency,
-                reported=reported,
-                ours=ours,
-                our_n_pledges=n,
-                difference=None if reported is None else ours - reported,
-                our_review=convert(review_usd, on) or 0.0,
-                our_n_review=n_review,
-                quote=quote,
-                url=url,
-                source=source,
-                title=title,
-            )
-        )
-    return out
+def _donor_totals(con: duckdb.DuckDBPyConnection, program: str, only: ReportFilter) -> list[DonorTotal]:
+    rows = _report_rows(
+        con, "donors", program=program, donors=list(only.donors), since=only.since, until=only.until
+    )
+    return [_record(DonorTotal, row) for row in rows]
 
 
-def _reference_month(row: tuple, reporting: float | None) -> ReferenceMonth:
-    return ReferenceMonth(*row, allocated_cumulative_reporting=reporting)
+def _reconciliation(
+    con: duckdb.DuckDBPyConnection, program: str, currency: str, only: ReportFilter
+) -> list[Reconciled]:
+    rows = _report_rows(
+        con,
+        "reconciliation",
+        program=program,
+        currency=currency,
+        donors=list(only.donors),
+        since=only.since,
+        until=only.until,
+    )
+    return [_record(Reconciled, row) for row in rows]
 
 
-def reference_comparisons(
-    con: duckdb.DuckDBPyConnection, program: str, reporting_currency: str, today: date, only: ReportFilter
+def _reference_comparisons(
+    con: duckdb.DuckDBPyConnection, program: str, only: ReportFilter
 ) -> list[ReferenceComparison]:
     """``reference_comparison`` for ``program``, one comparison per reference source, the months
     ``only`` lets through; with the release each used and the last run's problem with its newest file."""
@@ -607,25 +492,9 @@ def reference_comparisons(
             [program],
         ).fetchall()
     }
-    columns = [f.name for f in fields(ReferenceMonth) if f.name != "allocated_cumulative_reporting"]
     by_source: dict[str, list[ReferenceMonth]] = {}
-    for source, currency, *row in con.execute(
-        f"""select reference_source, currency, {", ".join(columns)} from reference_comparison
-            where program = ? order by reference_source, month""",
-        [program],
-    ).fetchall():
-        month, allocated_cumulative = row[0], row[columns.index("allocated_cumulative")]
-        reporting = None
-        if allocated_cumulative is not None:
-            try:
-                reporting = (
-                    allocated_cumulative
-                    * rate(currency, reporting_currency, min(_month_end(month), today))[0]
-                )
-            except UnknownCurrencyError:
-                reporting = None
-        if only.month_in(month):
-            by_source.setdefault(source, []).append(_reference_month(tuple(row), reporting))
+    for row in _report_rows(con, "reference", program=program, since=only.since, until=only.until):
+        by_source.setdefault(row["reference_source"], []).append(_record(ReferenceMonth, row))
     problems = dict(
         con.execute(
             """select f.source, arg_max(f.error, f.fetched_at) from fetches as f
@@ -816,11 +685,9 @@ def pledge_decisions(
     return {pid: _history(d, as_built.get(pid), ledger_values[pid]) for pid, d in decisions.items()}
 
 
-def pledge_rows(
-    con: duckdb.DuckDBPyConnection, convert: Converter, program: str | None = None
-) -> list[PledgeRow]:
-    """Every pledge in the ledger (of ``program`` when given), newest first, with its sources and quotes
-    and the analysts' decisions about it."""
+def _pledge_rows(con: duckdb.DuckDBPyConnection, only: ReportFilter) -> list[PledgeRow]:
+    """The pledges of ``report_pledges`` (every program) that ``only`` lets through, newest first, with
+    their sources and quotes and the analysts' decisions about them."""
     sources: dict[str, list[PledgeSource]] = {}
     for pledge_id, *rest in con.execute(
         """select pledge_id, url, source, quote, published_on, kind from pledge_sources
@@ -828,11 +695,13 @@ def pledge_rows(
     ).fetchall():
         sources.setdefault(pledge_id, []).append(PledgeSource(*rest))
     rows = con.execute(
-        """select pledge_id, announced_on, program, donors, amount, currency, amount_usd, fx_date, status,
-                  confidence, n_sources
-           from pledge_ledger where ? is null or program = ?
+        """select pledge_id, announced_on, program, donors, amount, currency, amount_usd, amount_reporting,
+                  status, confidence, n_sources
+           from report_pledges
+           where (len($donors) = 0 or list_has_any(donors, $donors))
+             and ($since is null or announced_on >= $since) and ($until is null or announced_on <= $until)
            order by announced_on desc, pledge_id""",
-        [program, program],
+        {"donors": list(only.donors), "since": only.since, "until": only.until},
     ).fetchall()
     decisions = pledge_decisions(
         con,
@@ -841,23 +710,19 @@ def pledge_rows(
             for pid, on, prog, donors, amount, currency, *_ in rows
         },
     )
+    fractions: dict[str, dict[str, float]] = {}
+    for pledge_id, donor, fraction in con.execute(
+        "select pledge_id, donor, fraction from pledge_shares where n_donors > 1"
+    ).fetchall():
+        fractions.setdefault(pledge_id, {})[donor] = fraction
     return [
         PledgeRow(
-            pledge_id=pid,
-            announced_on=on,
-            program=prog,
-            donors=list(donors),
-            amount=amount,
-            currency=currency,
-            amount_usd=usd,
-            amount_reporting=convert.pledge(amount, currency, usd, fx_date),
-            status=status,
-            confidence=confidence,
-            n_sources=n,
-            sources=sources.get(pid, []),
-            decisions=decisions.get(pid, []),
+            *row,
+            sources=sources.get(row[0], []),
+            decisions=decisions.get(row[0], []),
+            fractions=fractions.get(row[0], {}),
         )
-        for pid, on, prog, donors, amount, currency, usd, fx_date, status, confidence, n in rows
+        for row in rows
     ]
 
 
@@ -904,41 +769,34 @@ def build_report(
         "select source_url, stated_by from targets where program = ? order by valid_from desc limit 1",
         [program],
     ).fetchone()
-    if only.donors:
-        months = donor_monthly_rows(con, program, convert, only.donors)
-    else:
-        months = monthly_rows(con, program, convert)
-    if only.active:
-        donor_rows = donor_totals_between(con, program, convert, only)
-    else:
-        donor_rows = donor_totals(con, program, convert)
-    totals = [
-        r
-        for r in reconciliation(con, program, convert)
-        if only.day_in(r.reported_on) and (not only.donors or set(r.donors) & set(only.donors))
-    ]
-    reference, note = [], None
-    if only.donors:
-        note = "The reference series count all donors together: there is nothing to compare for one donor."
-    else:
-        reference = reference_comparisons(con, program, convert.currency, today, only)
-        if not reference:
+    with reporting(con, convert):
+        months = _months(con, program, only)
+        donor_rows = _donor_totals(con, program, only)
+        totals = _reconciliation(con, program, convert.currency, only)
+        reference, note = [], None
+        if only.donors:
             note = (
-                "No reference series in this warehouse: add a source of kind reference (the Kiel "
-                "Institute's PURL allocations) to check the ledger against an independent count."
+                "The reference series count all donors together: there is nothing to compare for one donor."
             )
+        else:
+            reference = _reference_comparisons(con, program, only)
+            if not reference:
+                note = (
+                    "No reference series in this warehouse: add a source of kind reference (the Kiel "
+                    "Institute's PURL allocations) to check the ledger against an independent count."
+                )
+        pace = None if only.donors else _pace(con, program, today)
+        pledges = _pledge_rows(con, only)
     return Report(
         program=program,
         currency=convert.currency,
         generated_at=datetime.now().astimezone(),
-        months=[m for m in months if only.month_in(m.month)],
-        pace=None if only.donors else pace(con, program, convert),
+        months=months,
+        pace=pace,
         donors=donor_rows,
         reconciliation=totals,
         last_run=last_run(con),
-        pledges=[
-            p for p in pledge_rows(con, convert) if only.takes(p.donors) and only.day_in(p.announced_on)
-        ],
+        pledges=pledges,
         target_source_url=target[0] if target else None,
         target_stated_by=target[1] if target else None,
         reference=reference,

@@ -584,7 +584,7 @@ def render_html(report: Report, chart_png: bytes) -> str:
  alt="{escape(report.program, quote=True)}: monthly pledges vs target and cumulative vs cumulative target"></figure>
 <section id="months"><h2>Months</h2>{_months(report)}</section>
 <section id="donors"><h2>Donors</h2>
-<p class="note">A joint pledge is split equally among its donors.</p>{_donors(report)}</section>
+<p class="note">A joint pledge counts for each donor with its stated share, else an equal part of what the stated shares leave.</p>{_donors(report)}</section>
 <section id="reconciliation"><h2>Running totals reported by officials vs our ledger</h2>
 {_reconciliation(report)}</section>
 <section id="reference"><h2>Checked against an independent reference</h2>

@@ -52,7 +52,7 @@ def months_table(
     columns, which are about all donors together."""
     if donors is not None:
         table = Table(
-            title=f"{program}: pledged by {donors} ({currency}; a joint pledge counts as an equal part)",
+            title=f"{program}: pledged by {donors} ({currency}; a joint pledge counts by its stated share, else an equal part)",
             title_justify="left",
         )
         for column in ("month", "pledged", "rolling 3m", "cumulative"):
@@ -133,7 +133,8 @@ def pace_text(report: Report) -> Text:
 def donors_table(report: Report, top: int = 10) -> Table:
     cur = report.currency
     table = Table(
-        title=f"{report.program}: top donors ({cur}; joint pledges split equally)", title_justify="left"
+        title=f"{report.program}: top donors ({cur}; joint pledges: stated shares, else equal parts)",
+        title_justify="left",
     )
     for column, justify in (
         ("#", "right"),

@@ -1,5 +1,6 @@
 -- Top donors this calendar year, per program: counted pledges announced since 1 January, a joint
--- pledge split equally among its donors (as in the donor_totals mart, which covers all years).
+-- pledge split among its donors as pledge_shares splits it (a stated share first, else an equal part of
+-- what the stated shares leave), as in the donor_totals mart, which covers all years.
 --   duckdb -readonly warehouse/aid.duckdb < sql/queries/top_donors_this_year.sql
 --   aidtrack sql sql/queries/top_donors_this_year.sql
 with
@@ -7,13 +8,12 @@ with
 this_year as (
     select
         program,
-        unnest(donors) as donor,
-        amount_usd / len(donors) as donor_share_usd,
-        len(donors) > 1 as is_joint,
+        donor,
+        part_usd as donor_share_usd,
+        n_donors > 1 as is_joint,
         announced_on
-    from pledges
+    from pledge_shares
     where status = 'counted'
-        and len(donors) > 0
         and announced_on >= date_trunc('year', current_date)
 ),
 

@@ -1,3 +1,4 @@
+-- depends: none
 -- candidate_targets: targets stated in the news ("$1bn a month", "$15bn in 2026"), for an analyst to
 -- review. NEVER applied automatically: only rows in `targets` (from sql/seeds/targets*.csv) drive
 -- monthly_vs_target. To adopt one, add a row to a seeds file (program, amount_per_month, currency,

@@ -1,40 +1,30 @@
+-- depends: intermediate/pledge_shares
 -- donor_totals: per program and donor, what the ledger counts: total pledged (USD), share of the
 -- program's total, number of pledges, first and last pledge date. Only pledges with status 'counted'
 -- (as in monthly_vs_target), so the shares add up to the program total users see there.
 --
--- Joint pledges (several donors, one stated total) are split EQUALLY among their donors: announcements
--- rarely say who pays what, and any other key (GDP, population) would invent precision. n_pledges counts
--- a joint pledge once for each of its donors; n_joint_pledges says how many of those were joint.
+-- A joint pledge (several donors, one stated total) counts for each donor by the donor's part of it, as
+-- pledge_shares splits it: a stated share first, else an equal part of what the stated shares leave.
+-- n_pledges counts a joint pledge once for each of its donors; n_joint_pledges says how many of those
+-- were joint.
 create or replace view donor_totals as
 with
 
-counted_pledges as (
-    select * from pledges
+counted_parts as (
+    select * from pledge_shares
     where status = 'counted'
-),
-
-pledge_donors as (
-    select
-        program,
-        pledge_id,
-        announced_on,
-        unnest(donors) as donor,
-        len(donors) as n_donors,
-        amount_usd / len(donors) as donor_share_usd
-    from counted_pledges
-    where len(donors) > 0
 ),
 
 per_donor as (
     select
         program,
         donor,
-        sum(donor_share_usd) as pledged_usd,
+        sum(part_usd) as pledged_usd,
         count(*) as n_pledges,
         count(*) filter (where n_donors > 1) as n_joint_pledges,
         min(announced_on) as first_pledge_on,
         max(announced_on) as last_pledge_on
-    from pledge_donors
+    from counted_parts
     group by program, donor
 ),
 

@@ -1,3 +1,4 @@
+-- depends: staging/pledges
 -- monthly_vs_target: for each program with a target, one row per calendar month from the target's
 -- start to the current month. Months without pledges show 0 (a month spine), so the rolling and
 -- cumulative windows are right. Only pledges with status 'counted' count (not those awaiting review).

@@ -1,3 +1,4 @@
+-- depends: marts/monthly_vs_target
 -- pace: per program with a target, how fast pledges are coming in and where that pace leads.
 --   monthly_rate_usd       average counted pledges per month over the last 3 COMPLETE calendar months
 --                          (fewer when the target started less than 3 months ago);
@@ -7,7 +8,6 @@
 --   target_met_month       the first month whose cumulative total would reach the cumulative target at
 --                          that rate; the last complete month when it is already met; null if never
 --                          (the rate does not exceed the monthly target while behind).
--- Depends on the mart monthly_vs_target: the file name sorts after it, so apply_models creates it later.
 create or replace view pace as
 with
 

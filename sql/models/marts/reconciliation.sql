@@ -1,3 +1,4 @@
+-- depends: staging/pledges, intermediate/pledge_shares, macros/money_text
 -- reconciliation: every running total an official reported in the news (mentions of kind 'aggregate')
 -- beside what our ledger had counted for the same program up to the date of that report, as a sentence:
 --   "demo-alliance-newsroom said $4.00bn for PURL (all donors) on 2025-12-03; our ledger has $3.21bn from
@@ -20,9 +21,10 @@
 -- larger total stays a statement of its own.
 --
 -- A donor's own running total ("the Netherlands has contributed €750m in total") is set against that
--- donor's part of each counted pledge: all of a single-donor pledge; of a joint package, the donor's
--- stated share when a share citation gives it, else an equal split of what the stated shares leave (as
--- donor_totals does). our_pledge_fractions gives that part per pledge id (1.0 for whole pledges).
+-- donor's part of each counted pledge, as pledge_shares splits it (and donor_totals counts it): all of a
+-- single-donor pledge; of a joint package, the donor's stated share when a share citation gives it, else
+-- an equal split of what the stated shares leave. our_pledge_fractions gives that part per pledge id
+-- (1.0 for whole pledges).
 create or replace view reconciliation as
 with
 
@@ -193,58 +195,6 @@ statements as (
     inner join citations as c on c.anchor_id = r.mention_id
 ),
 
--- Stated shares of joint packages, in USD at the package's own rate date.
-stated_shares as (
-    select
-        s.pledge_id,
-        m.donors[1] as donor,
-        max(m.amount * case when m.currency = 'USD' then 1.0 else fx.usd_per_unit end) as share_usd
-    from pledge_sources as s
-    inner join mentions as m using (mention_id)
-    inner join pledge_ledger as p using (pledge_id)
-    left join fx_usd_rates as fx
-        on fx.currency = m.currency
-        and fx.on_date = p.announced_on
-    where s.kind = 'share' and len(m.donors) = 1
-    group by s.pledge_id, m.donors[1]
-),
-
-pledge_donors as (
-    select
-        p.pledge_id,
-        p.program,
-        p.status,
-        p.announced_on,
-        p.amount_usd,
-        unnest(p.donors) as donor,
-        len(p.donors) as n_donors
-    from pledges as p
-),
-
-share_totals as (
-    select
-        d.pledge_id,
-        least(sum(s.share_usd), any_value(d.amount_usd)) as stated_usd,
-        count(s.share_usd) as n_stated
-    from pledge_donors as d
-    inner join stated_shares as s using (pledge_id, donor)
-    where s.share_usd is not null
-    group by d.pledge_id
-),
-
-donor_parts as (
-    select
-        d.*,
-        case
-            when d.n_donors = 1 then d.amount_usd
-            when s.share_usd is not null then least(s.share_usd, d.amount_usd)
-            else greatest(d.amount_usd - coalesce(t.stated_usd, 0), 0) / (d.n_donors - coalesce(t.n_stated, 0))
-        end as part_usd
-    from pledge_donors as d
-    left join stated_shares as s using (pledge_id, donor)
-    left join share_totals as t using (pledge_id)
-),
-
 -- Our side of each report: whole pledges for a total over all donors, donors' parts otherwise.
 matched_parts as (
     select
@@ -266,7 +216,7 @@ matched_parts as (
         any_value(d.announced_on),
         sum(d.part_usd)
     from statements as r
-    inner join donor_parts as d
+    inner join pledge_shares as d
         on d.program = r.program
         and d.announced_on <= r.reported_on
         and list_contains(r.donors, d.donor)
@@ -298,11 +248,11 @@ ours as (
 texts as (
     select
         r.mention_id,
-        case when r.reported_amount is null then 'n/a' else (case when r.reported_amount < 0 then '-' else '' end) || (case r.currency when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else r.currency || ' ' end) || (case when abs(r.reported_amount) >= 1e9 then printf('%.2fbn', abs(r.reported_amount) / 1e9) when abs(r.reported_amount) >= 1e6 then printf('%.1fm', abs(r.reported_amount) / 1e6) else printf('%.0f', abs(r.reported_amount)) end) end as reported_text,
-        case when r.reported_usd is null then 'n/a' else (case when r.reported_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(r.reported_usd) >= 1e9 then printf('%.2fbn', abs(r.reported_usd) / 1e9) when abs(r.reported_usd) >= 1e6 then printf('%.1fm', abs(r.reported_usd) / 1e6) else printf('%.0f', abs(r.reported_usd)) end) end as reported_usd_text,
-        case when o.our_usd is null then 'n/a' else (case when o.our_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd) / 1e9) when abs(o.our_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd) / 1e6) else printf('%.0f', abs(o.our_usd)) end) end as our_text,
-        case when o.our_usd - r.reported_usd is null then 'n/a' else (case when o.our_usd - r.reported_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_usd - r.reported_usd) >= 1e9 then printf('%.2fbn', abs(o.our_usd - r.reported_usd) / 1e9) when abs(o.our_usd - r.reported_usd) >= 1e6 then printf('%.1fm', abs(o.our_usd - r.reported_usd) / 1e6) else printf('%.0f', abs(o.our_usd - r.reported_usd)) end) end as difference_text,
-        case when o.our_review_usd is null then 'n/a' else (case when o.our_review_usd < 0 then '-' else '' end) || (case 'USD' when 'USD' then '$' when 'EUR' then '€' when 'GBP' then '£' else 'USD' || ' ' end) || (case when abs(o.our_review_usd) >= 1e9 then printf('%.2fbn', abs(o.our_review_usd) / 1e9) when abs(o.our_review_usd) >= 1e6 then printf('%.1fm', abs(o.our_review_usd) / 1e6) else printf('%.0f', abs(o.our_review_usd)) end) end as review_text
+        money_text(r.reported_amount, r.currency) as reported_text,
+        money_text(r.reported_usd, 'USD') as reported_usd_text,
+        money_text(o.our_usd, 'USD') as our_text,
+        money_text(o.our_usd - r.reported_usd, 'USD') as difference_text,
+        money_text(o.our_review_usd, 'USD') as review_text
     from statements as r
     inner join ours as o using (mention_id)
 ),

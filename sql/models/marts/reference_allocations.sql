@@ -1,3 +1,4 @@
+-- depends: none
 -- reference_allocations: the independent series we check the ledger against, one row per reference
 -- source, program and month, from each source's current release (the Kiel Institute's PURL allocations,
 -- in euros). The current release is the good one a run read or was told was unchanged most recently: a

@@ -1,3 +1,4 @@
+-- depends: marts/reference_allocations, marts/reconciliation, macros/money_text
 -- reference_comparison: month by month, and cumulatively, what our ledger counts as pledged beside what an
 -- independent reference says was allocated (the Kiel Institute's PURL allocations), and beside the
 -- running totals officials stated (reconciliation), all in the reference's currency (euros), with the
@@ -273,15 +274,10 @@ classified as (
             when months_behind >= 3 then 'behind, check'
             else 'behind'
         end as status,
-        -- Amounts as people write them (€1.23bn, €456.7m) for the reading; one formatter for all.
+        -- Amounts as people write them (€1.23bn, €456.7m) for the reading.
         list_transform(
             [gap, pledged_cumulative, allocated_cumulative, lagged_gap, tolerance],
-            lambda x: case
-                when x is null then null
-                else (case when x < 0 then '-' else '' end)
-                    || (case currency when 'EUR' then '€' when 'USD' then '$' when 'GBP' then '£' else currency || ' ' end)
-                    || (case when abs(x) >= 1e9 then printf('%.2fbn', abs(x) / 1e9) else printf('%.1fm', abs(x) / 1e6) end)
-            end
+            lambda x: money_text(x, currency)
         ) as texts,
         -- "the Kiel Institute" starts a sentence as "The Kiel Institute".
         upper(publisher[1]) || publisher[2:] as sentence_publisher

@@ -1,3 +1,4 @@
+-- depends: none
 -- pledges: one row per real-world pledge (not per article), the contract users' scripts rely on.
 -- Staging only renames and casts; the ledger itself is built in Python (aidtrack/ledger/).
 create or replace view pledges as
