@@ -80,7 +80,9 @@ def main() -> int:
             if not ok:
                 wrong[lang] = wrong.get(lang, 0) + 1
         rows.append((kind, sum(right) / len(items), got, wrong))
-    print("| detector | accuracy | load s | ms / sentence | peak RSS MB | installed MB | wrong, by language |")
+    print(
+        "| detector | accuracy | load s | ms / sentence | peak RSS MB | installed MB | wrong, by language |"
+    )
     print("|---|---|---|---|---|---|---|")
     for kind, accuracy, got, wrong in rows:
         worst = ", ".join(f"{k} {v}" for k, v in sorted(wrong.items(), key=lambda kv: -kv[1])) or "none"

@@ -21,7 +21,7 @@ from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group
 from aidtrack.extract.lexicon import Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import PURL, ProgramCues, decide_program
-from aidtrack.extract.sentences import split_sentences
+from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
 _NON_KIND_CONFIDENCE = {"recap": 0.8, "aggregate": 0.8, "target": 0.8, "share": 0.8}
@@ -41,6 +41,9 @@ class _Article:
     spans: list[tuple[int, int]]
     donor_cache: dict[int, tuple[str, ...]] = field(default_factory=dict)
     last_pledge_donors: tuple[str, ...] = ()
+    # (sentence index, donors, amount, currency as written) of the pledges read so far, for the parts of
+    # a package described in a later sentence.
+    pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
 
 
 def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
@@ -77,7 +80,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     monies = find_money(sentence, lex)
     if not monies:
         return []
-    mentions = find_donors(sentence, lex, [(m.start, m.conversion_end or m.end) for m in monies])
+    blocked = [(m.start, m.conversion_end or m.end) for m in monies]
+    if dateline := dateline_end(sentence):
+        blocked.append((0, dateline))  # "BRUSSELS, Aug 13 (Reuters) -": where it was filed, not who gives
+    mentions = find_donors(sentence, lex, blocked)
     groups = group_donors(sentence, mentions, lex)
     clauses = split_clauses(sentence, lex)
     cue_cache: dict[tuple[int, int], ClauseCues] = {}
@@ -85,6 +91,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     aid_context = _aid_context(art, index, sentence)
     donors_of = _assign_donors(art, index, sentence, monies, groups)
     roles = _umbrella_roles(sentence, monies, donors_of, program_cues, lex)
+    # "The package includes $43m of equipment and $2m for drones": parts of a package named before.
+    inside = lex.cues["part_before"].search(sentence, 0, monies[0].start) is not None
     first_mention = mentions[0] if mentions else None
     if first_mention and set(first_mention.codes) <= lex.non_aid_subjects:
         return []  # "Russia's budget puts ..."
@@ -98,15 +106,28 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
+        if not cues.recap_strong and lex.cues["recap_sentence"].search(sentence, 0, money.start):
+            # "He thanked Sweden for ..., and Belgium for another $1bn": what the sentence opens with
+            # governs every amount after it, whatever clause it stands in.
+            cues = replace(cues, recap_strong=True)
         donors, donor_how, members = donors_of[i]
         denied = _negated_before(sentence, clauses, clause, lex)
         period = period_after(sentence, money, lex)
         each = _distributive(sentence, money, members, lex)
         if each == "after" and period == "other":
             period = None  # "€10m apiece" after a list of donors: each gives it, not a unit price
-        kind, rule = kind_rule(
-            KindFacts(money, period, cues, bool(donors), roles.get(i), art.published, len(donors))
-        )
+        role = roles.get(i)
+        if (
+            role is None
+            and inside
+            and donors
+            and any(
+                j < index and d == donors and a > money.amount and c == money.currency
+                for j, d, a, c in art.pledged
+            )
+        ):
+            role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
+        kind, rule = kind_rule(KindFacts(money, period, cues, bool(donors), role, art.published, len(donors)))
         if kind is None or (not aid_context and kind not in ("aggregate", "target")):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
@@ -168,6 +189,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                                                 len(monies) > 1, denied)  # fmt: skip
             if kind == "pledge" and givers:
                 art.last_pledge_donors = givers
+                art.pledged.append((index, givers, money.amount, money.currency))
             out.append(
                 Statement(
                     kind=kind,
@@ -191,6 +213,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
 
 # A sentence's first clause this short is an adverbial ("In August,", "On Monday,", "In spring 2025,").
 _OPENING_PHRASE_CHARS = 32
+# A closing phrase this short dates the sentence ("..., the ministry said on 2 December.").
+_CLOSING_PHRASE_CHARS = 48
 
 
 def _target_governs(sentence: str, clause: tuple[int, int], money: Money, lex: Lexicon) -> bool:
@@ -281,10 +305,24 @@ def _cues_for(
         if len(opening) <= _OPENING_PHRASE_CHARS:
             head = clause_cues(opening, art.lex, art.published)
             cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
+    last = len(clauses) - 1
+    if 0 <= k < last and cues.day is None and not cues.month_named:
+        # "- The Netherlands ($500m) – announced 4 August", "..., the ministry said on 2 December": a short
+        # closing phrase with a date and no amount of its own dates the sentence too.
+        closing = sentence[clauses[last][0] : clauses[last][1]]
+        if len(closing.strip()) <= _CLOSING_PHRASE_CHARS and not find_money(closing, art.lex):
+            tail = clause_cues(closing, art.lex, art.published)
+            if tail.day is not None or tail.month_named:
+                cues = replace(cues, day=tail.day, month=tail.month, month_named=tail.month_named)
     if k > 0 and art.lex.attached_opener.match(sentence, clause[0]):
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.recap_strong = cues.recap_strong or head.recap_strong
         cues.target = cues.target or head.target
+        # "... by far the largest donor, with more than €75bn": the running-total sense carries too.
+        cues.aggregate_strong = cues.aggregate_strong or head.aggregate_strong
+        if cues.day is None and not cues.month_named and (head.day or head.month_named):
+            # "X announced on 4 August that it funds $500m": the attached clause has the date of its head.
+            cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
     return cues
 
 
@@ -397,6 +435,13 @@ def _umbrella_roles(
         ):  # fmt: skip
             roles[i] = "container"
     for i, money in enumerate(monies[:-1]):
+        if lex.cues["part_of_between"].search(sentence[money.end : monies[i + 1].start]):
+            # "AUD 50m of the new AUD 100m package goes to air defence, AUD 30m to drones": a breakdown of
+            # the second amount; the amounts after it are its parts too.
+            roles.update({j: "part" for j in range(i, len(monies)) if j != i + 1})
+            roles[i + 1] = "total"
+            return roles
+    for i, money in enumerate(monies[:-1]):
         nxt = monies[i + 1]
         before = lex.umbrella_before.search(sentence, 0, money.start)
         after = lex.cues["umbrella_after"].search(sentence, money.end, nxt.start)
@@ -427,6 +472,10 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
     joint = [s for s in statements if s.kind == "pledge" and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()
+    # A headline or lead with no programme word repeats the pledge the body names the programme of:
+    # (kind, donors, amount, currency) -> index in ``out`` of a pledge whose programme was the default.
+    defaulted: dict[tuple[object, ...], int] = {}
+    named: set[tuple[object, ...]] = set()  # the same, for pledges read with a programme of their own
     for s in statements:
         if s.kind == "pledge" and len(s.donors) == 1:
             for js in joint:
@@ -437,6 +486,24 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
         key = (s.kind, s.donors, round(s.amount), s.currency, s.program)
         if s.kind == "pledge" and key in seen:
             continue
+        loose = key[:4]
+        if s.kind == "pledge" and "programme: default" in s.trace and loose in named:
+            continue  # a later repeat, with no programme word, of a pledge already read with one
+        if s.kind == "pledge" and loose in defaulted:
+            k = defaulted.pop(loose)
+            kept = out[k]
+            out[k] = replace(
+                kept,
+                program=s.program,
+                confidence=max(kept.confidence, s.confidence),
+                notes=(*kept.notes, "programme from a later sentence stating the same pledge"),
+            )
+            seen.add(key)
+            continue
+        if s.kind == "pledge" and "programme: default" in s.trace:
+            defaulted.setdefault(loose, len(out))
+        elif s.kind == "pledge":
+            named.add(loose)
         seen.add(key)
         out.append(s)
     return out

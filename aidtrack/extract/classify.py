@@ -120,7 +120,16 @@ def package_owners(text: str, lex: Lexicon) -> tuple[str, ...]:
     return tuple(sorted({code for m in pattern.finditer(text) for code in owners[m.group("owner")]}))
 
 
+def _undated(text: str, lex: Lexicon) -> str:
+    """``text`` with the time phrases that do not date the amount blanked out (``date_masks``): the start
+    of a period ("since the scheme began in August") or a programme's launch ("PURL, launched in July")."""
+    for a, b in lex.cues["date_masks"].spans(text):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
 def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
+    dated = _undated(text, lex)
     share_spans = lex.cues["share_cues"].spans(text)
     exceptions = lex.cues["non_aid_exceptions"].spans(text)
     subset = _subset_cues(lex)
@@ -145,10 +154,10 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         hedge=_fires("hedges", text, lex),
         pledge_verb=_fires("pledge_verbs", text, lex),
         past_verb=_fires("past_verbs", text, lex),
-        month_named=lex.month_re.search(text) is not None,
+        month_named=lex.month_re.search(dated) is not None,
         future=_fires("future_markers", text, lex),
-        day=stated_day(text, lex, published),
-        month=stated_month(text, lex, published),
+        day=stated_day(dated, lex, published),
+        month=stated_month(dated, lex, published),
     )
 
 

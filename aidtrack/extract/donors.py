@@ -68,6 +68,8 @@ def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
     if lex.thing_suffix_re.match(after):
         return True
     m = lex.thing_re.match(after)
+    if not m and lex.possessive_thing_re is not None:
+        m = lex.possessive_thing_re.match(after)  # "Czechia's initiative", not "Germany's package"
     if not m:
         return False
     mods = (m.group("mods") or "").split()

@@ -185,6 +185,7 @@ class Lexicon:
             "container_to_before", "joint_partner",
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
+            "date_masks", "recap_sentence", "part_of_between", "part_before",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -256,7 +257,12 @@ class Lexicon:
         list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)
         # Between two amounts of one list: "1.5 million and 3 million dollars", "2, 3 und 5 Mio. Euro".
-        self.list_gap_re = re.compile(rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*", re.I)
+        # ("1,5 milioane, respectiv 3 milioane de dolari": the word for "respectively" may sit in it too.)
+        cues_data = data["cues"] if "cues" in data else data
+        respective = alternation([w for w in cues_data.get("respectively", []) if not w.startswith("re:")])
+        self.list_gap_re = re.compile(
+            rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*(?:(?:{respective or '(?!x)x'})\s*,?\s*)?", re.I
+        )
         connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
         self.conversion_body_re = re.compile(rf"(?i:\s*(?:(?:{connectors})(?!\w)\s*)*)")
         # Connectors that make a conversion with no comma or bracket: Finnish "600 miljoonaa kruunua eli 54
@@ -288,6 +294,15 @@ class Lexicon:
         self.thing_blockers = blockers
         self.thing_re = re.compile(rf"^\s+(?P<mods>(?:[^\W\d_][\w-]*\s+){{0,2}})(?i:{thing})\b")
         self.thing_suffix_re = re.compile(rf"^(?:{alternation(data.get('thing_suffixes', []))})\b")
+        # After a possessive only some nouns name a thing the country has, not what it gives: "Czechia's
+        # initiative" (Canada funds it), "Germany's defence industry"; "Germany's package" is still its gift.
+        owned = "|".join(_stemmed(re.escape(w)) for w in sorted(set(data.get("possessive_thing_nouns", [])),
+                                                                  key=len, reverse=True))  # fmt: skip
+        self.possessive_thing_re = (
+            re.compile(rf"^(?:'s|’s|')\s+(?P<mods>(?:[^\W\d_][\w-]*\s+){{0,2}})(?i:{owned})\b")
+            if owned
+            else None
+        )
         fillers = alternation(data.get("non_giver_fillers", []))
         self.non_giver_re = re.compile(
             # An entry or filler ending in an apostrophe is an elided article joined to the name ("avec

@@ -96,12 +96,17 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             else:
                 pending = [bare]
             continue
-        if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
-            # "1.5 million and 3 million dollars": the list's one currency is each amount's.
-            found.extend(replace(p, currency=currency) for p in pending)
-        pending = []
         scale_word = m.group("scale")
         scale = lex.scales[scale_word.lower()] if scale_word else 1.0
+        if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
+            # "1.5 million and 3 million dollars", "1,5 y 3 millones de dólares": the list's one currency
+            # (and its one scale, for numbers written without one) is each amount's.
+            found.extend(
+                replace(p, currency=currency, amount=p.amount * (scale if p.currency == _NO_SCALE else 1.0))
+                for p in pending
+                if p.currency != _NO_SCALE or scale_word
+            )
+        pending = []
         if m.group("wnum"):
             value = lex.number_words[m.group("wnum").lower()]
             if not scale_word and value < 1e6:
@@ -121,10 +126,20 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
     return _fold_conversions(sentence, _join_ranges(sentence, found, lex), lex)
 
 
+_NO_SCALE = "?"  # the currency of a bare number in a list: it takes the list's scale too ("1,5 y 3 millones")
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")  # "1,5", "12": never a year or a long figure
+
+
 def _bare_amount(m: re.Match[str], lex: Lexicon) -> Money | None:
-    """A number with a scale word and no currency ("1,5 million"), as an amount with no currency yet."""
+    """A number with a scale word and no currency ("1,5 million"), as an amount with no currency yet; a
+    short plain number ("1,5" of "1,5 y 3 millones") as one waiting for the list's scale too."""
     scale_word = m.group("scale")
-    if not scale_word or m.group("num2") or m.group("pre"):
+    if m.group("num2") or m.group("pre"):
+        return None
+    if not scale_word:
+        if m.group("num") and _PLAIN_NUMBER.fullmatch(m.group("num")):
+            value = parse_number(m.group("num"), True, lex.decimal_mark)
+            return Money(m.start(), m.end(), value, None, _NO_SCALE, None)
         return None
     value = (
         lex.number_words[m.group("wnum").lower()]
@@ -208,7 +223,16 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
     if opened:
         body = opened.group("body")
         closer = _CONVERSION_CLOSERS.get(opened.group("open"), _DASH_CLOSER)
-        return _only_connectors(body, lex) and bool(closer.match(after))
+        if not _only_connectors(body, lex):
+            return False
+        if closer.match(after):
+            return True
+        # "(about $150m, - Ed.)": an editor's mark or other connectors before the closing bracket
+        shut = _BRACKETS.get(opened.group("open"))
+        close = sentence.find(shut, second.end) if shut else -1
+        tail = sentence[second.end : close] if close >= 0 else ""
+        tail = re.sub(r"[-–—]", " ", lex.list_separators.sub(" ", tail))
+        return bool(tail.strip()) and _only_connectors(tail, lex)
     stripped = gap.strip()
     if lex.bare_conversion_re.fullmatch(gap):
         return True  # "600 miljoonaa kruunua eli 54 miljoonaa euroa"

@@ -78,5 +78,7 @@ def test_no_import_points_up(path: Path) -> None:
 
 
 def test_the_check_sees_an_upward_import() -> None:
-    tree = ast.parse("from aidtrack.collect import SourceBatch\nif TYPE_CHECKING:\n    from aidtrack.cli import app\n")
+    tree = ast.parse(
+        "from aidtrack.collect import SourceBatch\nif TYPE_CHECKING:\n    from aidtrack.cli import app\n"
+    )
     assert [m for m, _ in _runtime_imports(tree)] == ["aidtrack.collect"]

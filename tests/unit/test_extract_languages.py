@@ -116,3 +116,36 @@ def test_a_page_in_an_unread_language_is_kept_and_counted(tmp_path) -> None:
     assert (document.language, document.language_read, document.statements) == ("sw", False, [])
     batch = SourceBatch(source=source, documents=[document])
     assert batch.counts()["unread_language"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("BRUSSELS, Aug 13 (Demo Wire) - Germany will put $500 million into PURL.", "en"),
+        ("Bruselas, 13 ago (Agencia Demo).- Alemania aportará 500 millones de dólares al PURL.", "es"),
+        ("Berlin (Demo-Agentur) - Deutschland stellt 500 Millionen Dollar für PURL bereit.", "de"),
+    ],
+)
+def test_a_wire_dateline_names_where_the_story_was_filed_not_who_gives(text, language) -> None:
+    from aidtrack.extract import extract
+
+    assert [(p.donors, p.amount, p.currency) for p in extract(text, language=language).pledges] == [
+        (("DEU",), 500e6, "USD")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Lithuania and Latvia will give 1.5 million and 3 million dollars respectively to PURL.", "en"),
+        (
+            "La Lituanie et la Lettonie verseront respectivement 1,5 million et 3 millions de dollars au PURL.",
+            "fr",
+        ),
+    ],
+)
+def test_amounts_of_one_list_share_the_currency_written_once(text, language) -> None:
+    from aidtrack.extract import extract
+
+    found = sorted((p.donors, p.amount, p.currency) for p in extract(text, language=language).pledges)
+    assert found == [(("LTU",), 1.5e6, "USD"), (("LVA",), 3e6, "USD")]
