@@ -135,7 +135,7 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
         try:
             for batch in batches.values():
                 summary.documents += load_batch(con, "reprocess", batch)["documents"]
-            summary.n_pledges = rebuild_ledger(con)
+            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -177,7 +177,7 @@ def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
         con.execute("begin")
         try:
             before = {r[0] for r in con.execute("select pledge_id from pledge_ledger").fetchall()}
-            summary.n_pledges = rebuild_ledger(con)
+            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold)
             summary.new_pledges = _pledges_not_in(con, before)
             for source, n in _new_pledges_by_source(
                 con, [p["pledge_id"] for p in summary.new_pledges]

@@ -23,6 +23,14 @@ def _default_user_agent() -> str:
 
 
 @dataclass(frozen=True)
+class LedgerPolicy:
+    """How the ledger decides what counts: passed as a value to the ledger rebuild, never a global."""
+
+    # A pledge read with less confidence than this waits in the review queue and is not counted.
+    review_threshold: float = 0.6
+
+
+@dataclass(frozen=True)
 class Settings:
     # Where the warehouse lives; the raw page archive sits beside it.
     warehouse: Path = Path("warehouse/aid.duckdb")
@@ -67,6 +75,12 @@ class Settings:
     # ``owed_max_tries`` failed tries. AIDTRACK_OWED_BACKOFF_HOURS=1,6,24,72
     owed_backoff_hours: tuple[float, ...] = (1.0, 6.0, 24.0, 72.0)
     owed_max_tries: int = 8
+    # Pledges below this confidence wait for an analyst in the review queue (LedgerPolicy).
+    review_threshold: float = LedgerPolicy.review_threshold
+
+    @property
+    def ledger_policy(self) -> LedgerPolicy:
+        return LedgerPolicy(review_threshold=self.review_threshold)
 
     @property
     def archive_dir(self) -> Path:

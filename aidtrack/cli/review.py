@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 
 from aidtrack.cli.common import WarehouseOpt, console, fail, user_errors
-from aidtrack.settings import load_settings
+from aidtrack.settings import LedgerPolicy, load_settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,9 +56,12 @@ def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def writing(
-    warehouse: Path | None, work: Callable[[duckdb.DuckDBPyConnection], object], by: str = "review"
+    warehouse: Path | None,
+    work: Callable[[duckdb.DuckDBPyConnection, LedgerPolicy], object],
+    by: str = "review",
 ) -> object:
-    """Run ``work`` in one transaction on the working database, then publish the snapshot readers see."""
+    """Run ``work`` (with the settings' ledger policy) in one transaction on the working database, then
+    publish the snapshot readers see."""
     from aidtrack.warehouse import prepare, writer
 
     with user_errors():
@@ -74,7 +77,7 @@ def writing(
             prepare(con)  # an older warehouse gets the overrides table first
             con.execute("begin")
             try:
-                result = work(con)
+                result = work(con, settings.ledger_policy)
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
@@ -173,6 +176,22 @@ def after(verb: str, p) -> None:  # noqa: ANN001 - a PledgeView
     print_pledge(p)
 
 
+def _decide(
+    pledge_id: str, action: str, reason: str, by: str | None, warehouse: Path | None, done: str
+) -> None:
+    """confirm and reject: one decision about one pledge, written under the lock and published."""
+    from aidtrack.ledger.review import decide
+
+    p = writing(
+        warehouse,
+        lambda con, policy: decide(
+            con, pledge_id, action, analyst=_analyst(by), reason=reason, policy=policy
+        ),
+        by=f"review {action}",
+    )
+    after(done, p)
+
+
 @review_app.command()
 def confirm(
     pledge_id: Annotated[str, typer.Argument(help="pledge id")],
@@ -181,14 +200,7 @@ def confirm(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Count this pledge even if its confidence is below the review threshold."""
-    from aidtrack.ledger.review import decide
-
-    p = writing(
-        warehouse,
-        lambda con: decide(con, pledge_id, "confirm", analyst=_analyst(by), reason=reason),
-        by="review confirm",
-    )
-    after("confirmed", p)
+    _decide(pledge_id, "confirm", reason, by, warehouse, "confirmed")
 
 
 @review_app.command()
@@ -199,14 +211,7 @@ def reject(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history)."""
-    from aidtrack.ledger.review import decide
-
-    p = writing(
-        warehouse,
-        lambda con: decide(con, pledge_id, "reject", analyst=_analyst(by), reason=reason),
-        by="review reject",
-    )
-    after("rejected", p)
+    _decide(pledge_id, "reject", reason, by, warehouse, "rejected")
 
 
 @review_app.command()
@@ -241,7 +246,9 @@ def edit(
         }
     p = writing(
         warehouse,
-        lambda con: decide(con, pledge_id, "edit", analyst=_analyst(by), reason=reason, **values),
+        lambda con, policy: decide(
+            con, pledge_id, "edit", analyst=_analyst(by), reason=reason, policy=policy, **values
+        ),
         by="review edit",
     )
     after("edited", p)
@@ -281,7 +288,9 @@ def add_pledge(
         }
     p = writing(
         warehouse,
-        lambda con: record_pledge(con, source_url=source_url, analyst=_analyst(by), reason=reason, **values),
+        lambda con, policy: record_pledge(
+            con, source_url=source_url, analyst=_analyst(by), reason=reason, policy=policy, **values
+        ),
         by="add-pledge",
     )
     after("added", p)

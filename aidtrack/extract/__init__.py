@@ -14,9 +14,11 @@ import datetime
 from aidtrack.extract.article import extract_statements, source_country_from_url
 from aidtrack.extract.lexicon import LexiconError, load_lexicon
 from aidtrack.extract.statements import Extraction, Statement
+from aidtrack.settings import LedgerPolicy
 
-# Pledges below this confidence go to the review queue and are not counted.
-REVIEW_THRESHOLD = 0.6
+# Pledges below this confidence go to the review queue and are not counted (the default LedgerPolicy;
+# a run uses its settings' policy).
+REVIEW_THRESHOLD = LedgerPolicy.review_threshold
 
 __all__ = ["REVIEW_THRESHOLD", "Extraction", "LexiconError", "Statement", "extract", "load_lexicon"]
 

@@ -17,6 +17,9 @@ from aidtrack.ledger.checks import known_donors
 from aidtrack.ledger.fx import known_currencies
 from aidtrack.ledger.overrides import PROGRAMS, OverrideError, load_decisions, new_pledge_id, record
 from aidtrack.ledger.store import rebuild
+from aidtrack.settings import LedgerPolicy
+
+DEFAULT_POLICY = LedgerPolicy()
 
 STATUSES = ("review", "counted", "rejected")
 
@@ -213,6 +216,7 @@ def decide(
     *,
     analyst: str,
     reason: str,
+    policy: LedgerPolicy = DEFAULT_POLICY,
     donors: list[str] | None = None,
     amount: float | None = None,
     currency: str | None = None,
@@ -239,7 +243,7 @@ def decide(
         program=program,
         basis=basis,
     )
-    rebuild(con)
+    rebuild(con, policy.review_threshold)
     return _one(con, pledge_id)
 
 
@@ -254,6 +258,7 @@ def add_pledge(
     source_url: str | None,
     analyst: str,
     reason: str,
+    policy: LedgerPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> PledgeView:
     """Record a pledge no followed source reported and rebuild the ledger; returns it (with any mentions
@@ -274,7 +279,7 @@ def add_pledge(
         source_url=source_url,
         now=stamp,
     )
-    rebuild(con)
+    rebuild(con, policy.review_threshold)
     return _one(con, pledge_id)
 
 
