@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from aidtrack.domain import Kind
 from aidtrack.extract.classify import (
     ClauseCues,
     KindFacts,
@@ -24,7 +25,7 @@ from aidtrack.extract.program import PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
-_NON_KIND_CONFIDENCE = {"recap": 0.8, "aggregate": 0.8, "target": 0.8, "share": 0.8}
+_NON_KIND_CONFIDENCE = {Kind.RECAP: 0.8, Kind.AGGREGATE: 0.8, Kind.TARGET: 0.8, Kind.SHARE: 0.8}
 
 # A donor group's mentions as (codes, start, end), and one amount's (donors, how found, members).
 _Members = tuple[tuple[tuple[str, ...], int, int], ...]
@@ -128,19 +129,19 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         ):
             role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
         kind, rule = kind_rule(KindFacts(money, period, cues, bool(donors), role, art.published, len(donors)))
-        if kind is None or (not aid_context and kind not in ("aggregate", "target")):
+        if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
         trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
-        if kind == "aggregate" and not donors and not (cues.collective or cues.subset_whole):
+        if kind == Kind.AGGREGATE and not donors and not (cues.collective or cues.subset_whole):
             # "The German packages so far total $1bn": Germany's own total, not the programme's.
             owners = package_owners(sentence[clause[0] : money.start], lex)
             if owners:
                 donors = owners
                 notes.append("total over the packages of named donors")
-        elif kind == "recap" and covers_subset(cues):
+        elif kind == Kind.RECAP and covers_subset(cues):
             notes.append("total over some of the packages, not the programme's running total")
         currency, note = resolve_currency(money.currency, lex, donors, art.source_country)
         if currency is None:
@@ -154,7 +155,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(f"stated conversion: {sign} {amount:,.0f}")
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
         trace.append(f"programme: {program_how}")
-        if program_how == "default" and kind in ("aggregate", "target") and art.has_purl:
+        if program_how == "default" and kind in (Kind.AGGREGATE, Kind.TARGET) and art.has_purl:
             # A running total or a goal with no programme of its own, in an article about PURL, is
             # about PURL ("contributions have reached $2bn so far"). Pledges keep the stricter rule.
             program, program_how = PURL, "article"
@@ -162,32 +163,32 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # "PURL buys US weapons": the seller is never a donor of the package.
             donors = tuple(d for d in donors if d not in lex.purl_sellers)
             notes.append("the seller of PURL weapons is not its donor")
-            if not donors and kind in ("pledge", "share"):
+            if not donors and kind in (Kind.PLEDGE, Kind.SHARE):
                 continue
         if program_how == "article":
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
             notes.append("donor taken from earlier in the text (pronoun subject)")
         # "A and B will each give $500m": one statement per donor (totals and goals stay whole).
-        split = each is not None and kind in ("pledge", "recap", "share")
+        split = each is not None and kind in (Kind.PLEDGE, Kind.RECAP, Kind.SHARE)
         if split:
             notes.append("distributive: each donor gives the amount")
-        if denied and kind == "pledge":
+        if denied and kind == Kind.PLEDGE:
             notes.append("another clause of the sentence is negated")
-        if kind == "pledge" and lex.cues["new_markers"].search(sentence, clause[0], clause[1]):
+        if kind == Kind.PLEDGE and lex.cues["new_markers"].search(sentence, clause[0], clause[1]):
             notes.append(MARKED_NEW)
         stated = cues.day or sentence_day
-        if stated is None and kind == "recap" and cues.month is not None:
+        if stated is None and kind == Kind.RECAP and cues.month is not None:
             # "In August, Canada gave $680m": background dated by the month it names, should the ledger
             # need to create the pledge from it.
             stated = datetime.date(cues.month[0], cues.month[1], 1)
             notes.append(DATED_BY_MONTH)
         for givers in _each_giver(members, donors) if split else [donors]:
             confidence = _NON_KIND_CONFIDENCE.get(kind, 0.0)
-            if kind == "pledge":
+            if kind == Kind.PLEDGE:
                 confidence = _pledge_confidence(money, cues, givers, donor_how, program_how, note, sentence, lex,
                                                 len(monies) > 1, denied)  # fmt: skip
-            if kind == "pledge" and givers:
+            if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
                 art.pledged.append((index, givers, money.amount, money.currency))
             out.append(
@@ -203,7 +204,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     quote=sentence,
                     start=offset,
                     stated_date=stated,
-                    period=period if kind == "target" and period in ("month", "year") else None,
+                    period=period if kind == Kind.TARGET and period in ("month", "year") else None,
                     notes=tuple(notes),
                     trace=tuple(trace),
                 )
@@ -387,11 +388,22 @@ def _assign_donors(
             out.append((earlier[-1].codes, "before", _members(earlier[-1])))
         elif after:
             out.append((after[0].codes, "after", ()))
-        elif index > 0 and art.lex.anaphora_re.match(sentence):
-            out.append((art.last_pledge_donors or _previous_donors(art, index), "anaphora", ()))
+        elif art.lex.anaphora_re.match(sentence) and (
+            earlier_donors := (art.last_pledge_donors or _previous_donors(art, index)) if index > 0 else ()
+        ):
+            out.append((earlier_donors, "anaphora", ()))
+        elif art.lex.anaphora_re.match(sentence) and _publisher_gives(art):
+            # "The government will allocate €22m" on a Lithuanian site with no country named before it:
+            # a national outlet's (or ministry's) "the government" is its own country's.
+            out.append(((art.source_country,), "anaphora", ()))
         else:
             out.append(((), "none", ()))
     return [(codes, how if codes else "none", members) for codes, how, members in out]
+
+
+def _publisher_gives(art: _Article) -> bool:
+    code = art.source_country
+    return bool(code) and code not in art.lex.never_donors and code not in art.lex.non_aid_subjects
 
 
 def _members(group: DonorGroup) -> _Members:
@@ -469,7 +481,7 @@ def _umbrella_roles(
 def _article_pass(statements: list[Statement]) -> list[Statement]:
     """Across sentences: a single donor's PURL amount next to a joint PURL package it belongs to is a
     share; the same pledge repeated in one article is kept once."""
-    joint = [s for s in statements if s.kind == "pledge" and len(s.donors) > 1]
+    joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()
     # A headline or lead with no programme word repeats the pledge the body names the programme of:
@@ -477,19 +489,21 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
     defaulted: dict[tuple[object, ...], int] = {}
     named: set[tuple[object, ...]] = set()  # the same, for pledges read with a programme of their own
     for s in statements:
-        if s.kind == "pledge" and len(s.donors) == 1:
+        if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
                 near = abs(js.start - s.start) <= 600 and js.start != s.start
                 if near and s.program == js.program == PURL and s.donors[0] in js.donors:
-                    s = replace(s, kind="share", notes=(*s.notes, "part of a joint package in the same text"))
+                    s = replace(
+                        s, kind=Kind.SHARE, notes=(*s.notes, "part of a joint package in the same text")
+                    )
                     break
         key = (s.kind, s.donors, round(s.amount), s.currency, s.program)
-        if s.kind == "pledge" and key in seen:
+        if s.kind == Kind.PLEDGE and key in seen:
             continue
         loose = key[:4]
-        if s.kind == "pledge" and "programme: default" in s.trace and loose in named:
+        if s.kind == Kind.PLEDGE and "programme: default" in s.trace and loose in named:
             continue  # a later repeat, with no programme word, of a pledge already read with one
-        if s.kind == "pledge" and loose in defaulted:
+        if s.kind == Kind.PLEDGE and loose in defaulted:
             k = defaulted.pop(loose)
             kept = out[k]
             out[k] = replace(
@@ -500,9 +514,9 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
             )
             seen.add(key)
             continue
-        if s.kind == "pledge" and "programme: default" in s.trace:
+        if s.kind == Kind.PLEDGE and "programme: default" in s.trace:
             defaulted.setdefault(loose, len(out))
-        elif s.kind == "pledge":
+        elif s.kind == Kind.PLEDGE:
             named.add(loose)
         seen.add(key)
         out.append(s)

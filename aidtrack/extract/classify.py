@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from aidtrack.domain import Kind
 from aidtrack.extract.dates import stated_day, stated_month
 from aidtrack.extract.lexicon import CueSet, Lexicon, WordTable, alternation
 from aidtrack.extract.money import MIN_AID_AMOUNT, Money
@@ -201,7 +202,7 @@ def covers_subset(cues: ClauseCues) -> bool:
 
 def _running_total(cues: ClauseCues) -> str:
     """ "aggregate" for a running total, "recap" when it only restates some of the packages."""
-    return "recap" if covers_subset(cues) else "aggregate"
+    return Kind.RECAP if covers_subset(cues) else Kind.AGGREGATE
 
 
 @dataclass(frozen=True)
@@ -232,24 +233,24 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("not aid money (price, generic, non-aid, negated, too small)", None,
              lambda f: f.period == "other" or f.cues.generic or f.cues.non_aid or f.cues.negation
              or f.money.amount < MIN_AID_AMOUNT),
-    KindRule("a goal word governs the amount", "target", lambda f: f.cues.target),
+    KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
     KindRule("a running-total cue", "total",
              lambda f: f.cues.aggregate_strong or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
-    KindRule("an amount per month or year", "target", lambda f: f.period in ("month", "year")),
-    KindRule("a recap cue, or dated before publication", "recap",
+    KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
+    KindRule("a recap cue, or dated before publication", Kind.RECAP,
              lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),
-    KindRule("the total of the package whose parts follow", "aggregate",
+    KindRule("the total of the package whose parts follow", Kind.AGGREGATE,
              lambda f: f.umbrella_role in ("total", "container")),
-    KindRule("a part of a package", "share", lambda f: f.cues.share or f.umbrella_role == "part"),
+    KindRule("a part of a package", Kind.SHARE, lambda f: f.cues.share or f.umbrella_role == "part"),
     KindRule("no donor, a weak total cue", "total",
              lambda f: not f.has_donors and (f.cues.aggregate_weak or f.cues.collective)),
-    KindRule("no donor, a weak recap cue", "recap", lambda f: not f.has_donors and f.cues.recap_weak),
+    KindRule("no donor, a weak recap cue", Kind.RECAP, lambda f: not f.has_donors and f.cues.recap_weak),
     KindRule("no donor", None, lambda f: not f.has_donors),
     KindRule("a weak total cue and no pledge verb", "total",
              lambda f: f.cues.aggregate_weak and not f.cues.pledge_verb),
-    KindRule("a weak recap cue", "recap", lambda f: f.cues.recap_weak),
-    KindRule("a donor and an amount, nothing against it", "pledge", lambda f: True),
+    KindRule("a weak recap cue", Kind.RECAP, lambda f: f.cues.recap_weak),
+    KindRule("a donor and an amount, nothing against it", Kind.PLEDGE, lambda f: True),
 )  # fmt: skip
 
 

@@ -223,7 +223,15 @@ class Lexicon:
             currency_words.setdefault(words, code)
         self.currency_words = WordTable(currency_words)
         self.ambiguous: dict[str, dict[str, Any]] = common["ambiguous_currencies"]
-        self.url_countries: dict[str, str] = common.get("url_countries", {})
+        self.url_countries: dict[str, str] = dict(common.get("url_countries", {}))
+        # A donor country's own top-level domain names the publisher's country too (".lt" -> LTU), except
+        # the domains sites everywhere use (".me", ".tv"...): CLDR's alpha-2 codes, not a hand list.
+        generic = set(common.get("generic_tlds", []))
+        for code in common.get("donor_countries", []):
+            two = cldr.alpha2(code)
+            tld = {"GB": "uk"}.get(two or "", (two or "").lower())
+            if tld and tld not in generic:
+                self.url_countries.setdefault(f".{tld}", code)
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))

@@ -75,23 +75,23 @@ class Extraction:
 
     @property
     def pledges(self) -> tuple[Statement, ...]:
-        return self._of("pledge")
+        return self._of(Kind.PLEDGE)
 
     @property
     def recaps(self) -> tuple[Statement, ...]:
-        return self._of("recap")
+        return self._of(Kind.RECAP)
 
     @property
     def aggregates(self) -> tuple[Statement, ...]:
-        return self._of("aggregate")
+        return self._of(Kind.AGGREGATE)
 
     @property
     def targets(self) -> tuple[Statement, ...]:
-        return self._of("target")
+        return self._of(Kind.TARGET)
 
     @property
     def shares(self) -> tuple[Statement, ...]:
-        return self._of("share")
+        return self._of(Kind.SHARE)
 
     def to_contract(self, id: Any, explain: bool = False) -> dict[str, Any]:  # noqa: A002 - the contract's key
         """The ``aidtrack extract`` output line for input ``id`` (see DESIGN.md); ``explain`` adds each

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from aidtrack.domain import CitationKind
+from aidtrack.domain import CitationKind, Kind
 from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
 
 AMOUNT_TOLERANCE = 0.10  # relative difference in USD under which two amounts are the same pledge
@@ -151,7 +151,7 @@ class LedgerPledge:
             "primaries",
             lambda: (
                 [c for c in self.citations if c.kind in PRIMARY_KINDS]
-                or [c for c in self.citations if c.kind == "recap"]
+                or [c for c in self.citations if c.kind == Kind.RECAP]
             ),
         )
 
@@ -395,18 +395,18 @@ def build_ledger(citations: list[Citation]) -> list[LedgerPledge]:
     groups: dict[tuple, dict[str, list[Citation]]] = defaultdict(lambda: defaultdict(list))
     shares: list[Citation] = []
     for c in citations:
-        if c.kind == "share":
+        if c.kind == Kind.SHARE:
             shares.append(c)
         else:
-            groups[(c.donors, c.program)]["recap" if c.kind == "recap" else c.kind].append(c)
+            groups[(c.donors, c.program)][Kind.RECAP if c.kind == Kind.RECAP else c.kind].append(c)
 
     pledges: list[LedgerPledge] = []
     unplaced: dict[tuple, list[Citation]] = defaultdict(list)
     for key in sorted(groups):
         parts = groups[key]
         # Only our fetch date is known for some articles: the pledge was announced then or earlier.
-        undated = [c for c in parts["pledge"] if c.dated_by == "fetched"]
-        dated = [c for c in parts["pledge"] if c.dated_by != "fetched"]
+        undated = [c for c in parts[Kind.PLEDGE] if c.dated_by == "fetched"]
+        dated = [c for c in parts[Kind.PLEDGE] if c.dated_by != "fetched"]
         found = [LedgerPledge(members) for members in _cluster(dated + parts["curated"] + parts["analyst"])]
         index = _AmountIndex()
         for pledge in found:
@@ -426,7 +426,7 @@ def build_ledger(citations: list[Citation]) -> list[LedgerPledge]:
         index = _AmountIndex()
         for pledge in found:
             index.add(pledge)
-        for recap in sorted(parts["recap"], key=lambda c: c.sort_key):
+        for recap in sorted(parts[Kind.RECAP], key=lambda c: c.sort_key):
             home = _best_for_recap(index.candidates(recap), recap)
             if home is not None:
                 home.citations.append(recap)
