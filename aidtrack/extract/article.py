@@ -133,6 +133,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
+        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and _package_value(sentence, money, lex):
+            # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
+            # value is the joint pledge of the giver and the partners named with it.
+            partners = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
+            if partners - set(donors):
+                donors = tuple(sorted(set(donors) | partners))
+                kind = Kind.PLEDGE
+                donor_how = "with partners"
         trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
         if kind == Kind.AGGREGATE and not donors and not (cues.collective or cues.subset_whole):
@@ -275,6 +283,35 @@ def _negated_before(
             continue
         return True
     return False
+
+
+def _package_value(sentence: str, money: Money, lex: Lexicon) -> bool:
+    """The amount is a package's value: "a package worth NOK 5bn", "пакет на загальну суму 500 млн"
+    (``package_value`` right before it, qualifiers such as "approximately" allowed in between)."""
+    for m in lex.cues["package_value"].pattern.finditer(sentence, max(0, money.start - 60), money.start):
+        gap = sentence[m.end() : money.start]
+        if not gap.strip() or lex.conversion_body_re.fullmatch(gap):
+            return True
+    return False
+
+
+def _joint_partners(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> set[str]:
+    """Countries named as partners of the giver ("together with Sweden and Denmark", "разом з
+    Нідерландами та Норвегією"): a partner cue right before a mention, and the list chained to it."""
+    partners: set[str] = set()
+    previous: DonorMention | None = None
+    for m in mentions:
+        cue = lex.cues["joint_partner_strict"].search(sentence, max(0, m.start - 25), m.start)
+        chained = (
+            previous is not None
+            and previous.codes[0] in partners
+            and lex.group_sep_re.match(sentence[previous.end : m.start])
+        )
+        between = sentence[cue.end() : m.start].split() if cue else []
+        if not m.giver and (chained or (cue and len(between) <= 1 and all(len(w) <= 4 for w in between))):
+            partners.update(c for c in m.codes if c not in lex.never_donors)
+        previous = m
+    return partners
 
 
 def _with_partners(

@@ -36,6 +36,7 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     """Donor mentions in reading order; mentions inside ``blocked`` spans (amounts) are skipped."""
     mentions: list[DonorMention] = []
     previous: DonorMention | None = None
+    closed = False  # the non-giving list before has had its "and": a comma after it ends the list
     for m in lex.donor_re.finditer(sentence):
         start, end = m.span()
         if any(b0 < end and start < b1 for b0, b1 in blocked):
@@ -50,13 +51,18 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
         if giver and stemmed and lex.non_giver_ending_re is not None and lex.non_giver_ending_re.search(word):
             giver = False  # "Hollandiával" (with the Netherlands), "Ruotsille" (to Sweden)
+        gap = sentence[previous.end : start] if previous is not None else ""
+        joined = lex.list_separators.search(gap) is not None and "," not in gap.strip()
         if (
             giver
             and previous is not None
             and not previous.giver
-            and lex.group_sep_re.match(sentence[previous.end : start])
+            and lex.group_sep_re.match(gap)
+            and not (closed and not joined)
         ):
             giver = False  # "joining the Netherlands and the Nordic countries": the list goes with it
+        # "Together with Sweden and Denmark, Norway will ...": after its "and", a comma ends the list.
+        closed = (not giver) and previous is not None and lex.group_sep_re.match(gap) is not None and joined
         mention = DonorMention(start, end, form.codes, form.form, giver)
         mentions.append(mention)
         previous = mention

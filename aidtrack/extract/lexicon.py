@@ -185,10 +185,16 @@ class Lexicon:
             "container_to_before", "joint_partner",
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
+            "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
+        # Partner cues that say "jointly" by themselves ("together with", "разом з", "alongside"), not a bare
+        # preposition ("with", "mit"): a bare one also opens "talks with Germany".
+        self.cues["joint_partner_strict"] = CueSet(
+            [e for e in cues.get("joint_partner", []) if " " in e.strip() or len(e) >= 6]
+        )
         # Anchored matchers, used with ``match(text, pos)``.
         self.relative_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('relative_openers', []))})\b")
         self.attached_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('attached_openers', []))})\b")

@@ -149,3 +149,26 @@ def test_amounts_of_one_list_share_the_currency_written_once(text, language) -> 
 
     found = sorted((p.donors, p.amount, p.currency) for p in extract(text, language=language).pledges)
     assert found == [(("LTU",), 1.5e6, "USD"), (("LVA",), 3e6, "USD")]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "donors"),
+    [
+        ("Together with Denmark and Sweden, Norway will finance a package worth about NOK 5 billion for PURL.",
+         "en", ("DNK", "NOR", "SWE")),
+        ("Разом з Данією та Швецією Норвегія профінансує пакет для PURL на загальну суму 5 млрд крон.", "uk",
+         ("DNK", "NOR", "SWE")),
+        # a partner named after the amount, in a clause of its own, is not one of the package's payers
+        ("Norway will give $500 million to PURL, in two packages: one together with Germany.", "en", ("NOR",)),
+        # a share stated without the package's value stays the giver's own
+        ("Sweden, together with Denmark and Norway, will contribute $275 million to the PURL package.", "en",
+         ("SWE",)),
+    ],
+)  # fmt: skip
+def test_a_package_value_with_partners_named_with_the_giver_is_their_joint_pledge(
+    text, language, donors
+) -> None:
+    from aidtrack.extract import extract
+
+    found = extract(text, language=language).statements
+    assert [s.donors for s in found if s.kind in ("pledge", "share")] == [donors]
