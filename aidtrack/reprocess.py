@@ -15,7 +15,7 @@ from aidtrack.collect import KnownState, SourceBatch, extractor_version, parsed_
 from aidtrack.fetch import FetchResult, RawArchive
 from aidtrack.fetch.archive import ArchiveEntry
 from aidtrack.fetch.encoding import decode_body
-from aidtrack.ledger.fx import use_rates_file
+from aidtrack.fx import Rates, load_rates
 from aidtrack.ledger.store import rebuild_ledger
 from aidtrack.parse import ParseError
 from aidtrack.settings import Settings
@@ -77,12 +77,17 @@ def _as_fetch_result(entry: ArchiveEntry, body: bytes) -> FetchResult:
     )
 
 
-def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = None) -> ReprocessSummary:
-    """Re-parse and re-extract every archived article; returns what was done."""
-    use_rates_file(settings.fx_file)
+def reprocess(
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+    rates: Rates | None = None,
+) -> ReprocessSummary:
+    """Re-parse and re-extract every archived article; returns what was done. Converts with ``rates``
+    (by default the settings' ``load_rates(settings.fx_file)``, as a run does)."""
+    rates = rates if rates is not None else load_rates(settings.fx_file)
     summary = ReprocessSummary()
     with writer(settings, publish=False) as con:  # published at the end, with the new ledger
-        prepare(con)
+        prepare(con, rates=rates)
         article_source = dict(
             con.execute(
                 "select url, arg_max(source, fetched_at) from fetches where purpose = 'article' and outcome = 'ok' "
@@ -134,8 +139,8 @@ def reprocess(settings: Settings, progress: Callable[[int, int], None] | None = 
         con.execute("begin")
         try:
             for batch in batches.values():
-                summary.documents += load_batch(con, "reprocess", batch)["documents"]
-            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold)
+                summary.documents += load_batch(con, "reprocess", batch, rates=rates)["documents"]
+            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold, rates=rates)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

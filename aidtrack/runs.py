@@ -12,7 +12,7 @@ from pathlib import Path
 from aidtrack.collect import KnownState, SourceBatch, collect_source
 from aidtrack.errors import AidtrackError
 from aidtrack.fetch import Fetcher
-from aidtrack.ledger.fx import use_rates_file
+from aidtrack.fx import Rates, load_rates
 from aidtrack.ledger.store import rebuild_ledger
 from aidtrack.settings import Settings
 from aidtrack.sources import SourceConfig
@@ -61,12 +61,26 @@ class RunSummary:
         return sum(counts.get(key, 0) for counts in self.per_source.values())
 
 
-def open_run(settings: Settings, run_id: str, sources: list[SourceConfig]) -> KnownState:
-    """Migrate, seed, register the sources and the run; return what the warehouse already knows."""
-    use_rates_file(settings.fx_file)  # the fx flow's fresher ECB file, when there is one
+def run_rates(settings: Settings) -> Rates:
+    """The ECB rates a run converts with: the fx flow's fresher file when there is one, else the bundled
+    rates. Load them once at the start of a run and pass them to each stage (loading the same unchanged
+    file again is free)."""
+    return load_rates(settings.fx_file)
+
+
+def _rates(settings: Settings, rates: Rates | None) -> Rates:
+    return rates if rates is not None else run_rates(settings)
+
+
+def open_run(
+    settings: Settings, run_id: str, sources: list[SourceConfig], rates: Rates | None = None
+) -> KnownState:
+    """Migrate, seed (targets converted with ``rates``, by default ``run_rates(settings)``), register the
+    sources and the run; return what the warehouse already knows."""
+    rates = _rates(settings, rates)
     try:
         with writer(settings, publish=False) as con:
-            applied = prepare(con)
+            applied = prepare(con, rates=rates)
             con.execute("begin")
             register_sources(con, sources)
             start_run(con, run_id, str(settings.sources_file), len(sources))
@@ -111,14 +125,16 @@ def collect(
     settings: Settings,
     run_id: str,
     since: date | None = None,
+    rates: Rates | None = None,
 ) -> SourceOutcome:
     """Collect one source and load it chunk by chunk. A problem with the source is recorded and
     returned; a problem with the warehouse raises ``LoadError`` (the run cannot go on)."""
     loaded: Counter = Counter()
+    rates = _rates(settings, rates)
 
     def load(batch: SourceBatch) -> None:
         try:
-            loaded.update(store(settings, run_id, batch))
+            loaded.update(store(settings, run_id, batch, rates))
         except DiskFullError as exc:
             raise LoadError(f"could not load source {source.name}: {exc}") from exc
         except Exception as exc:
@@ -148,13 +164,14 @@ def collect(
     )
 
 
-def store(settings: Settings, run_id: str, batch: SourceBatch) -> dict[str, int]:
+def store(settings: Settings, run_id: str, batch: SourceBatch, rates: Rates | None = None) -> dict[str, int]:
     """Load one batch in a single transaction, into the working database (readers see it once the run
     publishes, after the ledger rebuild: never half a source's load)."""
+    rates = _rates(settings, rates)
     with writer(settings, publish=False) as con:
         con.execute("begin")
         try:
-            counts = load_batch(con, run_id, batch)
+            counts = load_batch(con, run_id, batch, rates=rates)
             con.execute("commit")
         except Exception:
             _rollback(con)
@@ -171,13 +188,15 @@ def _rollback(con) -> None:
         log.debug("rollback after a failed write: %s", exc)
 
 
-def close_run(settings: Settings, summary: RunSummary) -> RunSummary:
-    """Rebuild the ledger from everything loaded, record how the run went, then publish the snapshot."""
+def close_run(settings: Settings, summary: RunSummary, rates: Rates | None = None) -> RunSummary:
+    """Rebuild the ledger from everything loaded (converted with ``rates``, by default
+    ``run_rates(settings)``), record how the run went, then publish the snapshot."""
+    rates = _rates(settings, rates)
     with writer(settings, published_by="run", run_id=summary.run_id) as con:
         con.execute("begin")
         try:
             before = {r[0] for r in con.execute("select pledge_id from pledge_ledger").fetchall()}
-            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold)
+            summary.n_pledges = rebuild_ledger(con, settings.ledger_policy.review_threshold, rates=rates)
             summary.new_pledges = _pledges_not_in(con, before)
             for source, n in _new_pledges_by_source(
                 con, [p["pledge_id"] for p in summary.new_pledges]
@@ -250,13 +269,14 @@ def _closed_months_below_target(con) -> list[dict]:
     return months
 
 
-def publish_reports(settings: Settings) -> list[Path]:
-    """Write the chart and the HTML report beside the warehouse. A report that cannot be written is
-    logged, never a reason to fail a run whose data is safely loaded."""
+def publish_reports(settings: Settings, rates: Rates | None = None) -> list[Path]:
+    """Write the chart and the HTML report beside the warehouse (converted with ``rates``, by default
+    ``run_rates(settings)``). A report that cannot be written is logged, never a reason to fail a run
+    whose data is safely loaded."""
     from aidtrack.report import publish  # matplotlib: imported only when a report is written
 
     try:
-        return publish(settings)
+        return publish(settings, rates=_rates(settings, rates))
     except Exception as exc:  # noqa: BLE001
         log.warning("report not written: %s: %s", type(exc).__name__, exc)
         return []

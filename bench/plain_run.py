@@ -12,7 +12,7 @@ from datetime import date
 
 from aidtrack.fetch import Fetcher
 from aidtrack.fetch.archive import RawArchive
-from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports
+from aidtrack.runs import RunSummary, close_run, collect, open_run, publish_reports, run_rates
 from aidtrack.settings import load_settings
 from aidtrack.sources import load_sources
 
@@ -31,21 +31,24 @@ def run_plain(
     settings = load_settings(sources_file=sources_file, warehouse=warehouse, default_delay=delay)
     sources = [s for s in load_sources(settings.sources_file) if s.enabled]
     run_id = str(uuid.uuid4())
+    rates = run_rates(settings)
     with exclusive_run(settings) if exclusive_run else nullcontext():
-        summary = _run(settings, sources, run_id, since)
-    publish_reports(settings)
+        summary = _run(settings, sources, run_id, since, rates)
+    publish_reports(settings, rates)
     return summary
 
 
-def _run(settings, sources, run_id: str, since: date | None) -> RunSummary:  # noqa: ANN001
-    known = open_run(settings, run_id, sources)
+def _run(settings, sources, run_id: str, since: date | None, rates) -> RunSummary:  # noqa: ANN001
+    known = open_run(settings, run_id, sources, rates)
     summary = RunSummary(run_id=run_id)
     with Fetcher(settings, archive=RawArchive(settings.archive_dir)) as fetcher:
         with ThreadPoolExecutor(max_workers=FLOW_WORKERS) as pool:
-            futures = [pool.submit(collect, s, fetcher, known, settings, run_id, since) for s in sources]
+            futures = [
+                pool.submit(collect, s, fetcher, known, settings, run_id, since, rates) for s in sources
+            ]
             for future in as_completed(futures):
                 outcome = future.result()
                 summary.per_source[outcome.name] = outcome.counts
                 if outcome.error:
                     summary.failed[outcome.name] = outcome.error
-    return close_run(settings, summary)
+    return close_run(settings, summary, rates)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.states import Completed
 
-from aidtrack.ledger.fx_refresh import RatesRefreshError, refresh_rates
+from aidtrack.fx.refresh import RatesRefreshError, refresh_rates
 from aidtrack.settings import load_settings
 
 

@@ -19,7 +19,15 @@ from aidtrack.fetch.archive import RawArchive
 from aidtrack.interrupt import stop_on_signals
 from aidtrack.ledger.checks import DataCheckError
 from aidtrack.progress import announce
-from aidtrack.runs import EverySourceFailed, RunSummary, close_run, collect, open_run, publish_reports
+from aidtrack.runs import (
+    EverySourceFailed,
+    RunSummary,
+    close_run,
+    collect,
+    open_run,
+    publish_reports,
+    run_rates,
+)
 from aidtrack.settings import load_settings
 from aidtrack.sources import load_sources
 from aidtrack.warehouse import DiskFullError, RunInProgressError, exclusive_run
@@ -78,6 +86,7 @@ def pipeline(
     settings = load_settings(sources_file=sources_file, warehouse=warehouse, default_delay=delay)
     sources = [s for s in load_sources(settings.sources_file) if s.enabled]
     run_id = str(getattr(get_run_context().flow_run, "id", None) or uuid.uuid4())
+    rates = run_rates(settings)  # loaded once; every stage converts with these
     stop = threading.Event()
 
     def on_stop(signum: int) -> None:
@@ -86,14 +95,14 @@ def pipeline(
 
     try:
         with stop_on_signals(on_stop), exclusive_run(settings, on_wait=logger.warning, stop=stop):
-            summary = _run(settings, sources, run_id, since, logger, stop)
+            summary = _run(settings, sources, run_id, since, logger, stop, rates)
     except RunInProgressError as exc:
         if stop.is_set():
             return Cancelled(message=f"{exc}; nothing was done")
         logger.warning("%s; skipping this run", exc)
         return Completed(name="Skipped", message=str(exc))
     emit_run_events(summary)
-    for path in publish_task(settings):
+    for path in publish_task(settings, rates):
         logger.info("wrote %s", path)
     message = f"{len(sources) - len(summary.failed)}/{len(sources)} sources ok, {summary.n_pledges} pledges"
     if summary.interrupted:
@@ -109,12 +118,12 @@ def pipeline(
     return Completed(message=message, data=summary)
 
 
-def _run(settings, sources, run_id, since, logger, stop: threading.Event) -> RunSummary:
-    known = open_task(settings, run_id, sources)
+def _run(settings, sources, run_id, since, logger, stop: threading.Event, rates) -> RunSummary:
+    known = open_task(settings, run_id, sources, rates)
     summary = RunSummary(run_id=run_id)
     announce("run-started", run_id=run_id, sources=len(sources))
     with Fetcher(settings, archive=RawArchive(settings.archive_dir), stop=stop) as fetcher:
-        futures = [collect_task.submit(s, fetcher, known, settings, run_id, since) for s in sources]
+        futures = [collect_task.submit(s, fetcher, known, settings, run_id, since, rates) for s in sources]
         for future in as_completed(futures):
             outcome = future.result()  # raises LoadError when the warehouse cannot be written
             summary.per_source[outcome.name] = outcome.counts
@@ -127,7 +136,7 @@ def _run(settings, sources, run_id, since, logger, stop: threading.Event) -> Run
                 logger.info("source %s: %s", outcome.name, outcome.counts)
     summary.interrupted = summary.interrupted or stop.is_set()
     announce("ledger-started")
-    summary = close_task(settings, summary)
+    summary = close_task(settings, summary, rates)
     logger.info(
         "new pledges by source: %s", {n: c.get("new_pledges", 0) for n, c in summary.per_source.items()}
     )

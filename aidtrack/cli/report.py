@@ -86,8 +86,10 @@ def _day(value: str | None, option: str) -> date | None:
         raise ValueError(f"{option} {value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def _build(con, program: str, currency: str, donor, since, until, language):  # noqa: ANN001, ANN202
-    """The report as asked on the command line (the filters' errors become one line via ``reading``)."""
+def _build(con, program: str, currency: str, donor, since, until, language, warehouse):  # noqa: ANN001, ANN202
+    """The report as asked on the command line (the filters' errors become one line via ``reading``),
+    converted at the rates a run with these settings uses (the fx flow's file, else the bundled ones)."""
+    from aidtrack.fx import load_rates
     from aidtrack.report.data import build_report
 
     return build_report(
@@ -98,6 +100,7 @@ def _build(con, program: str, currency: str, donor, since, until, language):  # 
         since=_day(since, "--since"),
         until=_day(until, "--until"),
         language=language,
+        rates=load_rates(load_settings(warehouse=warehouse).fx_file),
     )
 
 
@@ -124,7 +127,7 @@ def report(
     from aidtrack.report.terminal import report_renderable
 
     with reading(warehouse) as con:
-        data = _build(con, program, currency, donor, since, until, language)
+        data = _build(con, program, currency, donor, since, until, language, warehouse)
     if format is ReportFormat.table:
         console.print(report_renderable(data, last=last))
     elif format is ReportFormat.json:
@@ -151,7 +154,7 @@ def chart(
     from aidtrack.report.chart import write_chart
 
     with reading(warehouse) as con:
-        data = _build(con, program, currency, donor, since, until, language)
+        data = _build(con, program, currency, donor, since, until, language, warehouse)
         written = write_chart(data, out)
     console.print(f"wrote {written}")
 

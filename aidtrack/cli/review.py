@@ -24,6 +24,8 @@ from aidtrack.settings import LedgerPolicy, load_settings
 if TYPE_CHECKING:
     import duckdb
 
+    from aidtrack.fx import Rates
+
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="why (kept in the pledge's history)")]
 ByOpt = Annotated[
     str | None, typer.Option("--by", help="who decides (default: $AIDTRACK_ANALYST, else your login name)")
@@ -57,11 +59,12 @@ def reading(warehouse: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def writing(
     warehouse: Path | None,
-    work: Callable[[duckdb.DuckDBPyConnection, LedgerPolicy], object],
+    work: Callable[[duckdb.DuckDBPyConnection, LedgerPolicy, Rates], object],
     by: str = "review",
 ) -> object:
-    """Run ``work`` (with the settings' ledger policy) in one transaction on the working database, then
-    publish the snapshot readers see."""
+    """Run ``work`` (with the settings' ledger policy and ECB rates) in one transaction on the working
+    database, then publish the snapshot readers see."""
+    from aidtrack.fx import load_rates
     from aidtrack.warehouse import prepare, writer
 
     with user_errors():
@@ -70,14 +73,12 @@ def writing(
             raise FileNotFoundError(
                 f"no warehouse at {settings.warehouse}: run `aidtrack run` first, or pass --warehouse"
             )
-        from aidtrack.ledger.fx import use_rates_file
-
-        use_rates_file(settings.fx_file)
+        rates = load_rates(settings.fx_file)  # as a run converts: the fx flow's file, else the bundled
         with writer(settings, published_by=by) as con:
-            prepare(con)  # an older warehouse gets the overrides table first
+            prepare(con, rates=rates)  # an older warehouse gets the overrides table first
             con.execute("begin")
             try:
-                result = work(con, settings.ledger_policy)
+                result = work(con, settings.ledger_policy, rates)
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
@@ -85,7 +86,7 @@ def writing(
     # The HTML report and chart beside the warehouse show the decision at once, not at the next run.
     from aidtrack.runs import publish_reports
 
-    publish_reports(settings)
+    publish_reports(settings, rates)
     return result
 
 
@@ -184,34 +185,37 @@ def _decide(
 
     p = writing(
         warehouse,
-        lambda con, policy: decide(
-            con, pledge_id, action, analyst=_analyst(by), reason=reason, policy=policy
+        lambda con, policy, rates: decide(
+            con, pledge_id, action, analyst=_analyst(by), reason=reason, policy=policy, rates=rates
         ),
         by=f"review {action}",
     )
     after(done, p)
 
 
-@review_app.command()
-def confirm(
-    pledge_id: Annotated[str, typer.Argument(help="pledge id")],
-    reason: ReasonOpt,
-    by: ByOpt = None,
-    warehouse: WarehouseOpt = None,
-) -> None:
-    """Count this pledge even if its confidence is below the review threshold."""
-    _decide(pledge_id, "confirm", reason, by, warehouse, "confirmed")
+def _decision_command(action: str, done: str, doc: str) -> None:
+    """Register ``review <action>``: the same arguments and body for confirm and reject."""
+
+    def command(
+        pledge_id: Annotated[str, typer.Argument(help="pledge id")],
+        reason: ReasonOpt,
+        by: ByOpt = None,
+        warehouse: WarehouseOpt = None,
+    ) -> None:
+        _decide(pledge_id, action, reason, by, warehouse, done)
+
+    command.__doc__ = doc
+    review_app.command(name=action)(command)
 
 
-@review_app.command()
-def reject(
-    pledge_id: Annotated[str, typer.Argument(help="pledge id")],
-    reason: ReasonOpt,
-    by: ByOpt = None,
-    warehouse: WarehouseOpt = None,
-) -> None:
-    """Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history)."""
-    _decide(pledge_id, "reject", reason, by, warehouse, "rejected")
+_decision_command(
+    "confirm", "confirmed", "Count this pledge even if its confidence is below the review threshold."
+)
+_decision_command(
+    "reject",
+    "rejected",
+    "Take this pledge out of the totals (it stays in the ledger as 'rejected', with its history).",
+)
 
 
 @review_app.command()
@@ -246,8 +250,15 @@ def edit(
         }
     p = writing(
         warehouse,
-        lambda con, policy: decide(
-            con, pledge_id, "edit", analyst=_analyst(by), reason=reason, policy=policy, **values
+        lambda con, policy, rates: decide(
+            con,
+            pledge_id,
+            "edit",
+            analyst=_analyst(by),
+            reason=reason,
+            policy=policy,
+            rates=rates,
+            **values,
         ),
         by="review edit",
     )
@@ -288,8 +299,14 @@ def add_pledge(
         }
     p = writing(
         warehouse,
-        lambda con, policy: record_pledge(
-            con, source_url=source_url, analyst=_analyst(by), reason=reason, policy=policy, **values
+        lambda con, policy, rates: record_pledge(
+            con,
+            source_url=source_url,
+            analyst=_analyst(by),
+            reason=reason,
+            policy=policy,
+            rates=rates,
+            **values,
         ),
         by="add-pledge",
     )

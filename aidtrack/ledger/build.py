@@ -39,7 +39,7 @@ from datetime import date
 from functools import cached_property
 
 from aidtrack.domain import CitationKind, Kind
-from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
+from aidtrack.fx import Rates, UnknownCurrencyError, load_rates
 
 AMOUNT_TOLERANCE = 0.10  # relative difference in USD under which two amounts are the same pledge
 SAME_NUMBER_TOLERANCE = 0.005  # "200 million" vs "200m": the same stated number
@@ -77,12 +77,15 @@ class Citation:
     dated_by: str = "stated"  # stated | month (its 1st: "in August") | published | fetched | curated
     ref: str | None = None  # analyst citations: the pledge id the analyst gave it
     marked_new: bool = False  # the text says it is a new commitment ("another", "a second", ...)
+    # The ECB rates it is converted with (the run's; None: the bundled rates). Not part of what it states.
+    rates: Rates | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def amount_usd(self) -> float | None:
         """The amount in USD at the ECB rate of ``on``; None when the ECB has no rate for the currency."""
+        rates = self.rates if self.rates is not None else load_rates(None)
         try:
-            return self.amount * usd_rate(self.currency, self.on)[0]
+            return self.amount * rates.usd_rate(self.currency, self.on)[0]
         except UnknownCurrencyError:
             return None
 

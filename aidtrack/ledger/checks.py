@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from aidtrack.errors import AidtrackError
-from aidtrack.ledger.fx import known_currencies
+from aidtrack.fx import Rates, load_rates
 from aidtrack.warehouse.paths import sql_dir
 
 # Donor codes that are not countries but are legitimate donors (EUU: EU institutions, World Bank code).
@@ -73,18 +73,21 @@ def known_donors() -> frozenset[str]:
     return frozenset(donor_codes()) | frozenset(DONOR_ALLOW_LIST)
 
 
-def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+def _reference_tables(con: duckdb.DuckDBPyConnection, rates: Rates) -> None:
     import pandas as pd  # here, not at import: readers of the warehouse never pay for pandas
 
-    currencies = pd.DataFrame({"code": sorted(known_currencies())})  # noqa: F841
+    currencies = pd.DataFrame({"code": sorted(rates.currencies)})  # noqa: F841
     donors = pd.DataFrame({"code": sorted(known_donors())})  # noqa: F841
     con.execute("create or replace temp table check_known_currencies as select * from currencies")
     con.execute("create or replace temp table check_known_donors as select * from donors")
 
 
-def failing_checks(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[CheckFailure]:
-    """Run every check; return the failing ones (empty when all pass)."""
-    _reference_tables(con)
+def failing_checks(
+    con: duckdb.DuckDBPyConnection, folder: Path | None = None, *, rates: Rates | None = None
+) -> list[CheckFailure]:
+    """Run every check; return the failing ones (empty when all pass). The currencies known are those
+    of ``rates`` (None: the bundled rates)."""
+    _reference_tables(con, rates if rates is not None else load_rates(None))
     failures = []
     for path in check_files(folder):
         sql = path.read_text(encoding="utf-8")
@@ -98,8 +101,10 @@ def failing_checks(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -
     return failures
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> None:
+def run_checks(
+    con: duckdb.DuckDBPyConnection, folder: Path | None = None, *, rates: Rates | None = None
+) -> None:
     """Raise ``DataCheckError`` naming every failing check and its first offending rows."""
-    failures = failing_checks(con, folder)
+    failures = failing_checks(con, folder, rates=rates)
     if failures:
         raise DataCheckError(failures)

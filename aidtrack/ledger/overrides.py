@@ -21,6 +21,7 @@ import duckdb
 
 from aidtrack.domain import Programme
 from aidtrack.errors import AidtrackError
+from aidtrack.fx import Rates, UnknownCurrencyError, load_rates
 from aidtrack.ledger.build import AMOUNT_TOLERANCE, DATE_WINDOW_DAYS, Citation, LedgerPledge
 
 ACTIONS = ("confirm", "reject", "edit", "add")
@@ -129,8 +130,9 @@ def _with_tuples(o: Override) -> Override:
     )
 
 
-def added_citations(decisions: dict[str, Decision]) -> list[Citation]:
-    """Analysts' added pledges as citations, so mentions of the same pledge attach to them."""
+def added_citations(decisions: dict[str, Decision], rates: Rates | None = None) -> list[Citation]:
+    """Analysts' added pledges as citations, so mentions of the same pledge attach to them (converted
+    with ``rates``; None: the bundled rates)."""
     out = []
     for d in decisions.values():
         o = d.added
@@ -151,14 +153,19 @@ def added_citations(decisions: dict[str, Decision]) -> list[Citation]:
                 quote=o.reason,
                 dated_by="curated",
                 ref=o.pledge_id,
+                rates=rates,
             )
         )
     return out
 
 
-def attach_ids(pledges: list[LedgerPledge], decisions: dict[str, Decision]) -> list[str]:
+def attach_ids(
+    pledges: list[LedgerPledge], decisions: dict[str, Decision], rates: Rates | None = None
+) -> list[str]:
     """Give pledges the ids analysts' decisions refer to; make every id unique. Returns the ids of
-    decisions whose pledge is gone (no pledge matches them any more)."""
+    decisions whose pledge is gone (no pledge matches them any more). A decision's basis is in USD:
+    pledges are compared with it converted with ``rates`` (None: the bundled rates)."""
+    rates = rates if rates is not None else load_rates(None)
     for p in pledges:
         ref = next((c.ref for c in p.citations if c.kind == "analyst" and c.ref), None)
         if ref:
@@ -174,7 +181,7 @@ def attach_ids(pledges: list[LedgerPledge], decisions: dict[str, Decision]) -> l
         if pledge_id in present:
             continue
         basis = decisions[pledge_id].basis
-        found = _find_by_basis(by_key, basis, claimed) if basis else None
+        found = _find_by_basis(by_key, basis, claimed, rates) if basis else None
         if found is None:
             orphans.append(pledge_id)
             continue
@@ -184,14 +191,14 @@ def attach_ids(pledges: list[LedgerPledge], decisions: dict[str, Decision]) -> l
     return orphans
 
 
-def _find_by_basis(by_key: dict, basis: tuple, claimed: set[str]) -> LedgerPledge | None:
+def _find_by_basis(by_key: dict, basis: tuple, claimed: set[str], rates: Rates) -> LedgerPledge | None:
     donors, program, amount_usd, on = basis
     best, best_key = None, None
     for p in by_key.get((donors, program), ()):
         if p.pledge_id in claimed:
             continue  # another decision's pledge: never steal it
         gap = abs((p.announced_on - on).days)
-        usd = _usd(p)
+        usd = _usd(p, rates)
         if gap > DATE_WINDOW_DAYS or usd is None:
             continue
         if abs(usd - amount_usd) > AMOUNT_TOLERANCE * max(usd, amount_usd):
@@ -202,12 +209,10 @@ def _find_by_basis(by_key: dict, basis: tuple, claimed: set[str]) -> LedgerPledg
     return best
 
 
-def _usd(p: LedgerPledge) -> float | None:
-    from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
-
+def _usd(p: LedgerPledge, rates: Rates) -> float | None:
     head = p.canonical
     try:
-        return head.amount * usd_rate(head.currency, p.announced_on)[0]
+        return head.amount * rates.usd_rate(head.currency, p.announced_on)[0]
     except UnknownCurrencyError:
         return None
 

@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from aidtrack.fx import Rates, load_rates
 from aidtrack.ledger.checks import known_donors
-from aidtrack.ledger.fx import known_currencies
 from aidtrack.ledger.overrides import PROGRAMS, OverrideError, load_decisions, new_pledge_id, record
 from aidtrack.ledger.store import rebuild
 from aidtrack.settings import LedgerPolicy
@@ -157,9 +157,10 @@ def parse_amount(text: str) -> float:
     return value
 
 
-def parse_currency(text: str) -> str:
+def parse_currency(text: str, rates: Rates | None = None) -> str:
+    """An ISO 4217 code ``rates`` convert (None: the bundled rates)."""
     code = text.strip().upper()
-    if code not in known_currencies():
+    if code not in (rates if rates is not None else load_rates(None)).currencies:
         raise OverrideError(f"currency {text!r}: not one the ECB publishes rates for (e.g. USD, EUR, CAD)")
     return code
 
@@ -222,9 +223,11 @@ def decide(
     currency: str | None = None,
     announced_on: date | None = None,
     program: str | None = None,
+    rates: Rates | None = None,
 ) -> PledgeView:
     """Record confirm / reject / edit for a pledge and rebuild the ledger (inside the caller's
-    transaction). Returns the pledge as it now stands."""
+    transaction), converting with ``rates`` (None: the bundled rates). Returns the pledge as it now
+    stands."""
     if action == "edit" and all(v is None for v in (donors, amount, currency, announced_on, program)):
         raise OverrideError(
             "edit what? give at least one of --amount, --currency, --donors, --date, --program"
@@ -243,7 +246,7 @@ def decide(
         program=program,
         basis=basis,
     )
-    rebuild(con, policy.review_threshold)
+    rebuild(con, policy.review_threshold, rates=rates)
     return _one(con, pledge_id)
 
 
@@ -260,9 +263,10 @@ def add_pledge(
     reason: str,
     policy: LedgerPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
+    rates: Rates | None = None,
 ) -> PledgeView:
-    """Record a pledge no followed source reported and rebuild the ledger; returns it (with any mentions
-    that matched it attached as its citations)."""
+    """Record a pledge no followed source reported and rebuild the ledger (converting with ``rates``;
+    None: the bundled rates); returns it (with any mentions that matched it attached as its citations)."""
     stamp = now or datetime.now(UTC)
     pledge_id = new_pledge_id(donors, amount, currency, announced_on, program, stamp)
     record(
@@ -279,7 +283,7 @@ def add_pledge(
         source_url=source_url,
         now=stamp,
     )
-    rebuild(con, policy.review_threshold)
+    rebuild(con, policy.review_threshold, rates=rates)
     return _one(con, pledge_id)
 
 

@@ -15,9 +15,9 @@ from datetime import date
 import duckdb
 
 from aidtrack.extract import REVIEW_THRESHOLD
+from aidtrack.fx import Rates, UnknownCurrencyError, load_rates
 from aidtrack.ledger.build import PRIMARY_KINDS, VOUCHED_KINDS, Citation, LedgerPledge, build_ledger
 from aidtrack.ledger.checks import run_checks
-from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
 from aidtrack.ledger.overrides import Decision, added_citations, attach_ids, load_decisions
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,11 @@ class LedgerBuild:
     orphaned_decisions: list[str] = field(default_factory=list)  # decided pledge ids no longer found
 
 
-def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list[str]]:
-    """Every citation the ledger is built from, and the mention ids left out for want of an ECB rate.
+def load_citations(
+    con: duckdb.DuckDBPyConnection, rates: Rates | None = None
+) -> tuple[list[Citation], list[str]]:
+    """Every citation the ledger is built from (converted with ``rates``; None: the bundled rates), and
+    the mention ids left out for want of an ECB rate.
 
     Extracted mentions in a currency the ECB does not publish (e.g. UAH) stay in ``mentions`` but out of
     the ledger; curated rows are kept whatever their currency, so a typo trips the currency check loudly.
@@ -105,6 +108,7 @@ def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list
             currency_assumed=bool(assumed),
             dated_by=dated_by,
             marked_new=bool(marked_new),
+            rates=rates,
         )
         if kind not in VOUCHED_KINDS and c.amount_usd is None:
             excluded.append(mid)
@@ -113,9 +117,9 @@ def load_citations(con: duckdb.DuckDBPyConnection) -> tuple[list[Citation], list
     return citations, excluded
 
 
-def _fx(currency: str, on: date) -> tuple[float, date]:
+def _fx(rates: Rates, currency: str, on: date) -> tuple[float, date]:
     try:
-        return usd_rate(currency, on)
+        return rates.usd_rate(currency, on)
     except UnknownCurrencyError:
         # Only curated or analyst rows get here. A rate of 0 lets the row be written (the column is not
         # null); the currency check then names it and the rebuild is rolled back.
@@ -138,9 +142,14 @@ def _status(pledge: LedgerPledge, decision: Decision | None, confidence: float, 
 
 
 def ledger_rows(
-    pledges: list[LedgerPledge], decisions: dict[str, Decision], review_threshold: float
+    pledges: list[LedgerPledge],
+    decisions: dict[str, Decision],
+    review_threshold: float,
+    rates: Rates | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """The ``pledge_ledger`` and ``pledge_sources`` rows of built pledges, with decisions applied."""
+    """The ``pledge_ledger`` and ``pledge_sources`` rows of built pledges, with decisions applied
+    (amounts converted with ``rates``; None: the bundled rates)."""
+    rates = rates if rates is not None else load_rates(None)
     ledger, sources = [], []
     for pledge in pledges:
         pid = pledge.pledge_id
@@ -153,7 +162,7 @@ def ledger_rows(
         currency = str(edits.get("currency", head.currency))
         announced = edits.get("announced_on", pledge.announced_on)
         program = str(edits.get("program", head.program))
-        fx_rate, fx_date = _fx(currency, announced)  # type: ignore[arg-type]
+        fx_rate, fx_date = _fx(rates, currency, announced)  # type: ignore[arg-type]
         confidence = max(c.confidence for c in primaries)
         first = min(primaries, key=lambda c: (not c.credible_date, c.on, c.authority))
         if any(c.kind == "analyst" for c in primaries):
@@ -198,31 +207,43 @@ def ledger_rows(
     return ledger, sources
 
 
-def rebuild_ledger(con: duckdb.DuckDBPyConnection, review_threshold: float = REVIEW_THRESHOLD) -> int:
+def rebuild_ledger(
+    con: duckdb.DuckDBPyConnection,
+    review_threshold: float = REVIEW_THRESHOLD,
+    *,
+    rates: Rates | None = None,
+) -> int:
     """Replace the ledger with one derived from the current mentions and decisions; run the data checks.
 
-    Returns the number of pledges. Must run inside the caller's transaction so readers never see a
+    Amounts are converted with ``rates`` (the run's ``load_rates(settings.fx_file)``; None: the bundled
+    rates). Returns the number of pledges. Must run inside the caller's transaction so readers never see a
     half-built ledger; raises ``DataCheckError`` (naming the offending rows) when a check fails.
     """
-    return rebuild(con, review_threshold).n_pledges
+    return rebuild(con, review_threshold, rates=rates).n_pledges
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, review_threshold: float = REVIEW_THRESHOLD) -> LedgerBuild:
+def rebuild(
+    con: duckdb.DuckDBPyConnection,
+    review_threshold: float = REVIEW_THRESHOLD,
+    *,
+    rates: Rates | None = None,
+) -> LedgerBuild:
     """``rebuild_ledger`` with the details: excluded mentions and decisions whose pledge is gone."""
     import pandas as pd  # here, not at import: readers of the warehouse never pay for pandas
 
+    rates = rates if rates is not None else load_rates(None)
     result = LedgerBuild()
-    citations, result.excluded = load_citations(con)
+    citations, result.excluded = load_citations(con, rates)
     if result.excluded:
         log.warning(
             "%d mentions left out of the ledger: no ECB rate for their currency", len(result.excluded)
         )
     decisions = load_decisions(con)
-    pledges = build_ledger(citations + added_citations(decisions))
-    result.orphaned_decisions = attach_ids(pledges, decisions)
+    pledges = build_ledger(citations + added_citations(decisions, rates))
+    result.orphaned_decisions = attach_ids(pledges, decisions, rates)
     if result.orphaned_decisions:
         log.warning("analyst decisions whose pledge is gone: %s", ", ".join(result.orphaned_decisions))
-    ledger, sources = ledger_rows(pledges, decisions, review_threshold)
+    ledger, sources = ledger_rows(pledges, decisions, review_threshold, rates)
     con.execute("delete from pledge_sources")
     con.execute("delete from pledge_ledger")
     if ledger:
@@ -236,8 +257,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, review_threshold: float = REVIEW_THR
         for c in pledge.citations
         if c.kind == "share"
     }
-    _store_rates(con, ledger, shares)
-    run_checks(con)
+    _store_rates(con, rates, ledger, shares)
+    run_checks(con, rates=rates)
     result.n_pledges = len(ledger)
     return result
 
@@ -249,7 +270,9 @@ where m.kind in ('aggregate', 'target')
 """
 
 
-def _store_rates(con: duckdb.DuckDBPyConnection, ledger: list[dict], extra: set[tuple[str, date]]) -> None:
+def _store_rates(
+    con: duckdb.DuckDBPyConnection, rates: Rates, ledger: list[dict], extra: set[tuple[str, date]]
+) -> None:
     """The rates the ledger used, plus those of stated shares (at their package's date) and of the running
     totals and targets officials stated, so the SQL models (reconciliation, candidate_targets) convert
     exactly as the Python code does."""
@@ -260,7 +283,7 @@ def _store_rates(con: duckdb.DuckDBPyConnection, ledger: list[dict], extra: set[
     rows = []
     for currency, on in sorted(wanted):
         try:
-            usd, used = usd_rate(currency, on)
+            usd, used = rates.usd_rate(currency, on)
         except UnknownCurrencyError:
             continue
         rows.append({"currency": currency, "on_date": on, "rate_date": used, "usd_per_unit": usd})

@@ -6,7 +6,7 @@ the queries in ``sql/queries/report/`` read the marts; this module only runs the
 parameters) and puts their rows into dataclasses.
 
 Reporting currency. The marts are in USD. For another currency (EUR, or any ECB currency) the report
-queries convert in SQL, joining ``report_rates``: the ECB reference rates (``aidtrack.ledger.fx``, never
+queries convert in SQL, joining ``report_rates``: the ECB reference rates (a ``aidtrack.fx.Rates``, never
 after the report's day) of the days ``sql/queries/report/rates.sql`` lists, which :func:`reporting` looks
 up into a temporary table for one report:
 - pledges (monthly contributions, donor totals, the pledge list): as stated when stated in the reporting
@@ -42,8 +42,8 @@ from typing import Any, TypeVar
 import duckdb
 
 from aidtrack.errors import AidtrackError
+from aidtrack.fx import Rates, UnknownCurrencyError, load_rates
 from aidtrack.ledger.build import Citation, LedgerPledge
-from aidtrack.ledger.fx import UnknownCurrencyError, rate
 from aidtrack.ledger.overrides import Decision, added_citations, load_decisions
 
 # The ledger's own citation query: the as-built values of an edited pledge are recomputed from exactly
@@ -317,21 +317,23 @@ class Report:
 
 class Converter:
     """USD (or any ECB currency) → the reporting currency at ECB reference rates, never at a date after
-    ``today``. :func:`reporting` looks up with :meth:`rate` the rates the report's SQL reads."""
+    ``today`` (from ``rates``; None: the bundled rates). :func:`reporting` looks up with :meth:`rate` the
+    rates the report's SQL reads."""
 
-    def __init__(self, currency: str, today: date) -> None:
+    def __init__(self, currency: str, today: date, rates: Rates | None = None) -> None:
         self.currency = currency.upper()
         self.today = today
+        self.rates = rates if rates is not None else load_rates(None)
         if self.currency != "USD":
             try:
-                rate("USD", self.currency, today)
+                self.rates.rate("USD", self.currency, today)
             except UnknownCurrencyError as exc:
                 raise ReportError(f"cannot report in {self.currency}: {exc}") from None
 
     def rate(self, currency: str, on: date) -> float | None:
         """Units of the reporting currency per unit of ``currency`` on ``on`` (None: no ECB rate)."""
         try:
-            return rate(currency, self.currency, min(on, self.today))[0]
+            return self.rates.rate(currency, self.currency, min(on, self.today))[0]
         except UnknownCurrencyError:
             return None
 
@@ -568,7 +570,9 @@ from matched
 """
 
 
-def _as_built(con: duckdb.DuckDBPyConnection, decisions: dict[str, Decision]) -> dict[str, PledgeValues]:
+def _as_built(
+    con: duckdb.DuckDBPyConnection, decisions: dict[str, Decision], rates: Rates | None = None
+) -> dict[str, PledgeValues]:
     """The values the ledger built for each of these pledges from its sources, before any edit.
 
     The ledger row holds the edited values only; the sources' own are recomputed with the ledger's own
@@ -614,9 +618,10 @@ def _as_built(con: duckdb.DuckDBPyConnection, decisions: dict[str, Decision]) ->
                 url=url,
                 currency_assumed=bool(assumed),
                 dated_by=dated_by,
+                rates=rates,
             )
         )
-    for c in added_citations(decisions):
+    for c in added_citations(decisions, rates):
         if c.ref in decisions:
             own.setdefault(c.ref, []).append(c)
     built = {}
@@ -675,17 +680,19 @@ def _history(decision: Decision, as_built: PledgeValues | None, now: PledgeValue
 
 
 def pledge_decisions(
-    con: duckdb.DuckDBPyConnection, ledger_values: dict[str, PledgeValues]
+    con: duckdb.DuckDBPyConnection, ledger_values: dict[str, PledgeValues], rates: Rates | None = None
 ) -> dict[str, list[PledgeDecision]]:
     """Analysts' decisions (``pledge_overrides``) about the pledges in ``ledger_values`` (pledge id → its
     values in the ledger now), oldest first; pledges nobody decided about are absent."""
     decisions = {pid: d for pid, d in load_decisions(con).items() if pid in ledger_values}
     edited = {pid: d for pid, d in decisions.items() if any(o.action == "edit" for o in d.history)}
-    as_built = _as_built(con, edited) if edited else {}
+    as_built = _as_built(con, edited, rates) if edited else {}
     return {pid: _history(d, as_built.get(pid), ledger_values[pid]) for pid, d in decisions.items()}
 
 
-def _pledge_rows(con: duckdb.DuckDBPyConnection, only: ReportFilter) -> list[PledgeRow]:
+def _pledge_rows(
+    con: duckdb.DuckDBPyConnection, only: ReportFilter, rates: Rates | None = None
+) -> list[PledgeRow]:
     """The pledges of ``report_pledges`` (every program) that ``only`` lets through, newest first, with
     their sources and quotes and the analysts' decisions about them."""
     sources: dict[str, list[PledgeSource]] = {}
@@ -709,6 +716,7 @@ def _pledge_rows(con: duckdb.DuckDBPyConnection, only: ReportFilter) -> list[Ple
             pid: PledgeValues(sorted(donors), amount, currency, on, prog)
             for pid, on, prog, donors, amount, currency, *_ in rows
         },
+        rates,
     )
     fractions: dict[str, dict[str, float]] = {}
     for pledge_id, donor, fraction in con.execute(
@@ -743,11 +751,13 @@ def build_report(
     since: date | None = None,
     until: date | None = None,
     language: str = DEFAULT_LANGUAGE,
+    rates: Rates | None = None,
 ) -> Report:
     """Everything a report shows, for one program, in ``currency`` (USD, EUR or any ECB currency).
 
     ``donors`` (codes or country names), ``since`` and ``until`` narrow it (see the module's docstring);
-    ``language`` is the CLDR locale the renderers name countries in (``en-GB``, ``de``, ...).
+    ``language`` is the CLDR locale the renderers name countries in (``en-GB``, ``de``, ...); ``rates``
+    the ECB rates it converts with (``load_rates(settings.fx_file)``; None: the bundled rates).
     """
     known = programs(con)
     if program not in known:
@@ -764,7 +774,7 @@ def build_report(
         until=until,
     )
     today = today or con.execute("select current_date").fetchone()[0]
-    convert = Converter(currency, today)
+    convert = Converter(currency, today, rates)
     target = con.execute(
         "select source_url, stated_by from targets where program = ? order by valid_from desc limit 1",
         [program],
@@ -786,7 +796,7 @@ def build_report(
                     "Institute's PURL allocations) to check the ledger against an independent count."
                 )
         pace = None if only.donors else _pace(con, program, today)
-        pledges = _pledge_rows(con, only)
+        pledges = _pledge_rows(con, only, convert.rates)
     return Report(
         program=program,
         currency=convert.currency,

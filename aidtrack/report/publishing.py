@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from aidtrack.fx import Rates, load_rates
 from aidtrack.report.chart import render_chart
 from aidtrack.report.data import build_report
 from aidtrack.report.html import render_html
@@ -28,14 +29,22 @@ def write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def publish(settings: Settings, program: str = "PURL", currency: str = "USD") -> list[Path]:
-    """Write ``report.png`` and ``report.html`` beside the warehouse file; returns their paths.
+def publish(
+    settings: Settings, program: str = "PURL", currency: str = "USD", rates: Rates | None = None
+) -> list[Path]:
+    """Write ``report.png`` and ``report.html`` beside the warehouse file; returns their paths. Converts
+    with ``rates`` (the run's; None: ``load_rates(settings.fx_file)``).
 
     Opens the warehouse read-only (waiting, bounded, while a writer holds it), so call it after the run's
     last write has been committed and its writer closed.
     """
     with read_only(settings) as con:
-        report = build_report(con, program=program, currency=currency)
+        report = build_report(
+            con,
+            program=program,
+            currency=currency,
+            rates=rates if rates is not None else load_rates(settings.fx_file),
+        )
     png = render_chart(report, "png")
     folder = settings.warehouse.parent
     return [

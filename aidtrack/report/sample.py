@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from aidtrack.ledger.fx import usd_rate
+from aidtrack.fx import Rates, load_rates
 from aidtrack.sources.reference import FORMATS, release_of
 from aidtrack.warehouse import prepare
 from aidtrack.warehouse.load import refresh_reference_rates, store_reference
@@ -212,10 +212,14 @@ def sample_pledges(today: date) -> list[dict]:
     ]
 
 
-def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = None) -> None:
-    """Migrate ``con`` (a writer) and fill it with the sample rows. Replaces any ledger already there."""
+def build_sample_warehouse(
+    con: duckdb.DuckDBPyConnection, today: date | None = None, *, rates: Rates | None = None
+) -> None:
+    """Migrate ``con`` (a writer) and fill it with the sample rows, converted with ``rates`` (None: the
+    bundled rates). Replaces any ledger already there."""
     today = today or date.today()
-    prepare(con)
+    rates = rates if rates is not None else load_rates(None)
+    prepare(con, rates=rates)
     con.execute("begin")
     for table in (
         "pledge_sources",
@@ -229,7 +233,7 @@ def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = 
     ):
         con.execute(f"delete from {table}")
     for p in sample_pledges(today):
-        fx_rate, fx_date = usd_rate(p["currency"], p["announced_on"])
+        fx_rate, fx_date = rates.usd_rate(p["currency"], p["announced_on"])
         first_url = min(p["sources"], key=lambda s: s[3])[0]
         con.execute(
             "insert into pledge_ledger values (?, ?, ?, ?, ?, ?, ?, ?, 'PURL', ?, ?, ?, ?, 'extracted')",
@@ -372,5 +376,5 @@ def build_sample_warehouse(con: duckdb.DuckDBPyConnection, today: date | None = 
         etag='"sample"',
     )
     store_reference(con, release, stamp)
-    refresh_reference_rates(con, today)
+    refresh_reference_rates(con, today, rates=rates)
     con.execute("commit")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from aidtrack.ledger.fx import UnknownCurrencyError, usd_rate
+from aidtrack.fx import Rates, UnknownCurrencyError, load_rates
 from aidtrack.owed import OwedUrl
 from aidtrack.records import KnownState, SourceBatch, extractor_version, mention_id
 from aidtrack.sources import CuratedPledge, SourceConfig
@@ -128,8 +128,11 @@ def _frame(rows: list[dict] | list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype(object).where(lambda f: f.notna(), None)
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) -> dict[str, int]:
+def load_batch(
+    con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch, *, rates: Rates | None = None
+) -> dict[str, int]:
     """Write one source's fetch log, validators, documents, mentions and curated rows. Returns counts.
+    A reference source's series are converted with ``rates`` (None: the bundled rates).
 
     Set-based (one statement per table through data frames): a chunk of 50 documents loads in tens of
     milliseconds, so the writer lock is held briefly.
@@ -139,7 +142,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: SourceBatch) 
     if batch.source.kind == "reference":
         # First: a release that fails the check against the last good one becomes the source's error,
         # written to the fetch log below like any other.
-        load_reference(con, batch, stamp)
+        load_reference(con, batch, stamp, rates=rates)
     fetches = [
         (run_id, name, r.url, r.final_url, purpose, r.outcome, r.status, r.n_bytes, r.etag, r.last_modified,
          r.content_hash, r.error, r.attempts, r.fetched_at, r.elapsed_s)
@@ -377,10 +380,14 @@ def store_reference(con: duckdb.DuckDBPyConnection, release: ReferenceRelease, s
     return problem
 
 
-def refresh_reference_rates(con: duckdb.DuckDBPyConnection, today: date | None = None) -> int:
-    """Rewrite ``reference_fx_rates``: for each reference currency, the USD rate of every day from the
-    first month of its releases to ``today``. Returns the number of rows written."""
+def refresh_reference_rates(
+    con: duckdb.DuckDBPyConnection, today: date | None = None, *, rates: Rates | None = None
+) -> int:
+    """Rewrite ``reference_fx_rates``: for each reference currency, the USD rate (from ``rates``; None:
+    the bundled rates) of every day from the first month of its releases to ``today``. Returns the
+    number of rows written."""
     today = today or now().date()
+    rates = rates if rates is not None else load_rates(None)
     spans = con.execute(
         "select currency, min(first_month) from reference_releases where status = 'good' group by currency"
     ).fetchall()
@@ -389,7 +396,7 @@ def refresh_reference_rates(con: duckdb.DuckDBPyConnection, today: date | None =
         day = first
         while day <= today:
             try:
-                usd, used = usd_rate(currency, day)
+                usd, used = rates.usd_rate(currency, day)
             except UnknownCurrencyError:
                 break  # no ECB rate at all (a currency the ECB dropped): the comparison shows no EUR
             rows.append((currency, day, used, usd))
@@ -406,7 +413,9 @@ def refresh_reference_rates(con: duckdb.DuckDBPyConnection, today: date | None =
     return len(rows)
 
 
-def load_reference(con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: datetime) -> None:
+def load_reference(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: datetime, *, rates: Rates | None = None
+) -> None:
     """A reference source's part of ``load_batch``: its new release, or the news that nothing changed,
     and the rates the comparison converts with. A new release that fails the check against the last good
     one sets ``batch.error`` (so the run reports the source as failed and the fetch log keeps why)."""
@@ -431,4 +440,4 @@ def load_reference(con: duckdb.DuckDBPyConnection, batch: SourceBatch, stamp: da
                    order by last_seen_at desc, first_seen_at desc limit 1)""",
             [stamp, name],
         )
-    refresh_reference_rates(con, stamp.date())
+    refresh_reference_rates(con, stamp.date(), rates=rates)

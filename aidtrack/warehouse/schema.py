@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from aidtrack.errors import AidtrackError
-from aidtrack.ledger.fx import usd_rate
+from aidtrack.fx import Rates, load_rates
 from aidtrack.warehouse.paths import sql_dir
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,13 @@ def apply_models(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> 
             raise MigrationError(f"model {name} failed: {exc}") from exc
 
 
-def load_target_seeds(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> int:
-    """Upsert ``sql/seeds/targets*.csv`` into ``targets`` (USD amount computed at ``valid_from``)."""
+def load_target_seeds(
+    con: duckdb.DuckDBPyConnection, folder: Path | None = None, *, rates: Rates | None = None
+) -> int:
+    """Upsert ``sql/seeds/targets*.csv`` into ``targets`` (USD amount computed at ``valid_from`` with
+    ``rates``; None: the bundled rates)."""
     folder = folder or sql_dir() / "seeds"
+    rates = rates if rates is not None else load_rates(None)
     rows = []
     for path in sorted(folder.glob("targets*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
@@ -182,7 +186,7 @@ def load_target_seeds(con: duckdb.DuckDBPyConnection, folder: Path | None = None
                             row["program"],
                             amount,
                             currency,
-                            amount * usd_rate(currency, valid_from)[0],
+                            amount * rates.usd_rate(currency, valid_from)[0],
                             valid_from,
                             date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
                             row.get("stated_by") or None,
@@ -197,12 +201,13 @@ def load_target_seeds(con: duckdb.DuckDBPyConnection, folder: Path | None = None
     return len(rows)
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Migrations, seeds, then models: everything a run needs before it loads."""
+def prepare(con: duckdb.DuckDBPyConnection, *, rates: Rates | None = None) -> list[str]:
+    """Migrations, seeds (targets converted with ``rates``; None: the bundled rates), then models:
+    everything a run needs before it loads."""
     applied = migrate(con)
     con.execute("begin")
     try:
-        load_target_seeds(con)
+        load_target_seeds(con, rates=rates)
         apply_models(con)
         con.execute("commit")
     except Exception:

@@ -1,6 +1,6 @@
 """One direction of dependency: a module imports only from its own layer or the layers below.
 
-    domain, records, errors, settings, owed, progress, interrupt  (what every stage shares)
+    domain, records, errors, settings, fx, owed, progress, interrupt  (what every stage shares)
       → fetch, parse, extract, sources                    (one stage each, no warehouse)
       → ledger, warehouse                                 (storage and the ledger over it)
       → collect, runs, reprocess, report                  (a run, and what reads the warehouse)
@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = (
-    {"__init__", "domain", "records", "errors", "settings", "owed", "progress", "interrupt"},
+    {"__init__", "domain", "records", "errors", "settings", "fx", "owed", "progress", "interrupt"},
     {"fetch", "parse", "extract", "sources"},
     {"ledger", "warehouse"},
     {"collect", "runs", "reprocess", "report"},

@@ -7,8 +7,8 @@ from datetime import date
 import httpx
 import pytest
 
-from aidtrack.ledger import fx
-from aidtrack.ledger.fx_refresh import RatesRefreshError, refresh_rates
+from aidtrack.fx import load_rates
+from aidtrack.fx.refresh import RatesRefreshError, refresh_rates
 from aidtrack.settings import load_settings
 
 HISTORY = "Date,USD,CAD,\n2026-11-27,1.2000,1.5000,\n2026-11-26,1.1900,1.4900,\n"
@@ -33,12 +33,8 @@ def settings(tmp_path):
 def test_fresh_rates_are_installed_and_used(settings):
     refreshed = refresh_rates(settings, transport=transport_serving(zipped(HISTORY)))
     assert refreshed.path == settings.fx_file and refreshed.last_date == "2026-11-27"
-    try:
-        fx.use_rates_file(settings.fx_file)
-        assert fx.usd_rate("EUR", date(2026, 11, 28)) == (1.2, date(2026, 11, 27))
-    finally:
-        fx.use_rates_file(None)
-    assert fx.usd_rate("EUR", date(2026, 11, 28))[0] != 1.2  # back on the bundled rates
+    assert load_rates(settings.fx_file).usd_rate("EUR", date(2026, 11, 28)) == (1.2, date(2026, 11, 27))
+    assert load_rates(None).usd_rate("EUR", date(2026, 11, 28))[0] != 1.2  # the bundled rates
 
 
 def test_http_error_keeps_the_old_file(settings):

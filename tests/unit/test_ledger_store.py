@@ -7,9 +7,12 @@ from datetime import date
 
 import pytest
 
-from aidtrack.ledger.fx import usd_rate
+from aidtrack.fx import load_rates
 from aidtrack.ledger.sample import add_curated, add_mention, ledger, warehouse
 from aidtrack.ledger.store import rebuild, rebuild_ledger
+
+BUNDLED = load_rates(None)  # no fx file in these tests: the bundled ECB rates, as the run uses
+usd_rate = BUNDLED.usd_rate
 
 
 @pytest.fixture

@@ -9,10 +9,13 @@ from datetime import date
 import duckdb
 import pytest
 
+from aidtrack.fx import load_rates
 from aidtrack.ledger import sample as ledger_sample
-from aidtrack.ledger.fx import rate, usd_rate
 from aidtrack.ledger.store import rebuild_ledger
 from aidtrack.report.data import build_report
+
+BUNDLED = load_rates(None)  # no fx file in these tests: the bundled ECB rates, as the run uses
+rate, usd_rate = BUNDLED.rate, BUNDLED.usd_rate
 
 AUG5 = date(2025, 8, 5)
 

@@ -27,11 +27,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aidtrack.ledger.fx import usd_rate
+from aidtrack.fx import load_rates
 from aidtrack.report.data import build_report
 from aidtrack.sources.reference import KIEL_PROCUREMENT_TRENDS, release_of
 from aidtrack.warehouse import prepare
 from aidtrack.warehouse.load import current_reference, refresh_reference_rates, store_reference
+
+BUNDLED = load_rates(None)  # no fx file in these tests: the bundled ECB rates, as the run uses
+usd_rate = BUNDLED.usd_rate
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "procurement_trends.csv"
 GOOD = FIXTURE.read_bytes()

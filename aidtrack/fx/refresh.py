@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from aidtrack.errors import AidtrackError
-from aidtrack.ledger.fx import load_converter
+from aidtrack.fx.rates import load_converter
 from aidtrack.settings import Settings
 
 
