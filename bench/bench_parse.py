@@ -40,6 +40,7 @@ from corpus import LAYOUTS, generate
 from measure import machine, save, spread
 
 from aidtrack.extract import extract, load_lexicon
+from aidtrack.extract.language import choose as choose_language
 from aidtrack.parse import ParseError, parse_article
 
 BASE = "http://127.0.0.1:8000"
@@ -65,9 +66,19 @@ def eval_pages(copies: int) -> list[Page]:
     return pages * copies
 
 
+def _read(article) -> int:  # noqa: ANN001
+    """What collect does with a parsed page: choose its language, then extract with that lexicon."""
+    choice = choose_language(article.text, page=article.language)
+    if not (choice.supported and choice.language):
+        return 0
+    found = extract(
+        article.text, published=article.published_on, url=article.canonical_url, language=choice.language
+    )
+    return len(found.statements)
+
+
 def _ours(html: str, url: str, hint) -> int:
-    article = parse_article(html, url, published_hint=hint)
-    return len(extract(article.text, published=article.published_on, url=article.canonical_url).statements)
+    return _read(parse_article(html, url, published_hint=hint))
 
 
 def one_repeat(pages: list[Page]) -> dict[str, dict[str, float]]:
@@ -103,7 +114,7 @@ def _timed_loop(pages: list[Page], totals, clock) -> None:
             article = None  # refused pages cost their parse; there is nothing to extract
         t5 = clock()
         if article is not None:
-            extract(article.text, published=article.published_on, url=article.canonical_url)
+            _read(article)
         t6 = clock()
         spent = {"lxml": t1 - t0, "bs4": t2 - t1, "trafilatura": t3 - t2, "trafilatura_fast": t4 - t3,
                  "parse": t5 - t4, "extract": t6 - t5, "ours": t6 - t4}  # fmt: skip

@@ -500,8 +500,13 @@ def _merge(target: dict[str, Any], extra: dict[str, Any], source: Path) -> None:
 
 
 def languages() -> list[str]:
-    """The languages with a lexicon folder ("de", "en", "uk", ...)."""
-    return sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    """The languages with a lexicon folder ("de", "en", "uk", ...); read once per process."""
+    return list(_languages())
+
+
+@functools.cache
+def _languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and any(p.glob("*.yaml"))))
 
 
 @functools.cache
