@@ -11,6 +11,7 @@ from aidtrack.extract.classify import (
     ClauseCues,
     KindFacts,
     clause_cues,
+    clause_dates,
     covers_subset,
     kind_rule,
     package_owners,
@@ -341,17 +342,17 @@ def _cues_for(
         # "In August, Carney announced $680m": an opening time phrase dates the whole sentence.
         opening = sentence[clauses[0][0] : clauses[0][1]]
         if len(opening) <= _OPENING_PHRASE_CHARS:
-            head = clause_cues(opening, art.lex, art.published)
-            cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
+            day, month, named = clause_dates(opening, art.lex, art.published)
+            cues = replace(cues, day=day, month=month, month_named=named)
     last = len(clauses) - 1
     if 0 <= k < last and cues.day is None and not cues.month_named:
         # "- The Netherlands ($500m) – announced 4 August", "..., the ministry said on 2 December": a short
         # closing phrase with a date and no amount of its own dates the sentence too.
         closing = sentence[clauses[last][0] : clauses[last][1]]
         if len(closing.strip()) <= _CLOSING_PHRASE_CHARS and not find_money(closing, art.lex):
-            tail = clause_cues(closing, art.lex, art.published)
-            if tail.day is not None or tail.month_named:
-                cues = replace(cues, day=tail.day, month=tail.month, month_named=tail.month_named)
+            day, month, named = clause_dates(closing, art.lex, art.published)
+            if day is not None or named:
+                cues = replace(cues, day=day, month=month, month_named=named)
     if k > 0 and art.lex.attached_opener.match(sentence, clause[0]):
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.recap_strong = cues.recap_strong or head.recap_strong

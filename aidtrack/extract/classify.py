@@ -129,6 +129,19 @@ def _undated(text: str, lex: Lexicon) -> str:
     return text
 
 
+def clause_dates(
+    text: str, lex: Lexicon, published: datetime.date | None
+) -> tuple[datetime.date | None, tuple[int, int] | None, bool]:
+    """(day, month, month named) of ``text``: what ``clause_cues`` says of its dates, without its cues
+    (for a neighbouring clause that only dates the amount's)."""
+    dated = _undated(text, lex)
+    return (
+        stated_day(dated, lex, published),
+        stated_month(dated, lex, published),
+        lex.month_re.search(dated) is not None,
+    )
+
+
 def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
     dated = _undated(text, lex)
     share_spans = lex.cues["share_cues"].spans(text)

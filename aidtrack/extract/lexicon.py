@@ -154,6 +154,8 @@ class CueSet:
 
     def fires(self, text: str, unless: Sequence[tuple[int, int]] = ()) -> bool:
         """A match that does not overlap any ``unless`` span exists."""
+        if not unless:
+            return self.pattern.search(text) is not None
         for m in self.pattern.finditer(text):
             a, b = m.span()
             if not any(u0 < b and a < u1 for u0, u1 in unless):
