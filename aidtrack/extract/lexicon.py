@@ -91,14 +91,6 @@ def alternation(words: list[str] | tuple[str, ...] | Any) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _alpha2(alpha3: str) -> str | None:
-    """ISO 3166 alpha-3 -> alpha-2 through CLDR's territory aliases (Babel), e.g. "ISL" -> "IS"."""
-    from babel.core import get_global
-
-    aliases = get_global("territory_aliases").get(alpha3.upper())
-    return aliases[0] if aliases and len(aliases[0]) == 2 else None
-
-
 def country_currency_words(data: dict[str, Any]) -> dict[str, str]:
     """ "Icelandic kroner", "Norwegian kronor", "Canadian dollars" -> ISK, NOK, CAD: a country's name or
     adjective before a currency noun names that country's currency. The country's currency and the
@@ -112,7 +104,7 @@ def country_currency_words(data: dict[str, Any]) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for alpha3, entry in data.get("donors", {}).items():
-        alpha2 = _alpha2(alpha3)
+        alpha2 = cldr.alpha2(alpha3)
         currencies = get_territory_currencies(alpha2) if alpha2 else []
         if not currencies:
             continue
@@ -474,23 +466,20 @@ def with_cldr(data: dict[str, Any], language: str, common: dict[str, Any]) -> di
                 names.append(form)
         entry["names"] = names
     data["donors"] = donors
-    data["months"] = cldr.month_names(loc) | {
-        str(k).lower(): v for k, v in (data.get("months") or {}).items()
-    }
-    data["weekdays"] = cldr.weekday_names(loc) | {
-        str(k).lower(): v for k, v in (data.get("weekdays") or {}).items()
-    }
     scales = cldr.scale_words(loc)
     short = [w for w in scales if len(w) <= 4 and w.isalpha()]
     scales |= {f"{w}.": scales[w] for w in short}
-    data["scales"] = scales | {str(k).lower(): v for k, v in (data.get("scales") or {}).items()}
+    cldr_words = {
+        "months": cldr.month_names(loc),
+        "weekdays": cldr.weekday_names(loc),
+        "scales": scales,
+        "currency_words": cldr.currency_words(loc, list(common["currency_codes"])),
+    }
+    for key, words in cldr_words.items():  # the folder's own entries win over CLDR's
+        data[key] = words | {str(k).lower(): v for k, v in (data.get(key) or {}).items()}
     # Sentences never end at "млн." or "Mrd." (outlets write both cases).
     data["abbreviations"] = list(dict.fromkeys([*(data.get("abbreviations") or []), *short,
                                                 *(w.capitalize() for w in short)]))  # fmt: skip
-    words = cldr.currency_words(loc, list(common["currency_codes"]))
-    data["currency_words"] = words | {
-        str(k).lower(): v for k, v in (data.get("currency_words") or {}).items()
-    }
     return data
 
 
