@@ -64,24 +64,65 @@ ledger_rates as (
     from fx_usd_rates
 ),
 
-pledges_converted as (
+-- Every amount the comparison sets beside the reference, in one list so one rule converts them all: our
+-- counted pledges (at their FX date) and the officials' running totals of the whole program (at the day
+-- they were reported).
+amounts as (
     select
         s.source,
         p.program,
-        p.pledge_id,
-        p.announced_on,
-        case
-            when p.currency = s.currency then p.amount
-            else p.amount_usd / coalesce(fx.usd_per_unit, l.usd_per_unit)
-        end as amount
+        'pledge' as side,
+        p.pledge_id as id,
+        p.announced_on as on_date,
+        p.fx_date as rate_date,
+        p.amount,
+        p.currency,
+        p.amount_usd,
+        null as reported_by,
+        null as reported_url
     from counted_pledges as p
     inner join series as s on s.program = p.program
+    union all
+    select
+        s.source,
+        o.program,
+        'official' as side,
+        null as id,
+        o.reported_on as on_date,
+        o.reported_on as rate_date,
+        o.reported_amount as amount,
+        o.currency,
+        o.reported_usd as amount_usd,
+        o.source as reported_by,
+        o.url as reported_url
+    from reconciliation as o
+    inner join series as s on s.program = o.program
+    where len(o.donors) = 0
+),
+
+-- THE conversion: as stated when stated in the reference's currency, else its USD amount over that
+-- currency's USD rate on its rate date (reference_fx_rates, else the ledger's own rates).
+converted as (
+    select
+        a.*,
+        case
+            when a.currency = s.currency then a.amount
+            else a.amount_usd / coalesce(fx.usd_per_unit, l.usd_per_unit)
+        end as in_reference_currency
+    from amounts as a
+    inner join series as s on s.source = a.source and s.program = a.program
     asof left join reference_fx_rates as fx
         on fx.currency = s.currency
-        and fx.on_date <= p.fx_date
+        and fx.on_date <= a.rate_date
     asof left join ledger_rates as l
         on l.currency = s.currency
-        and l.on_date <= p.fx_date
+        and l.on_date <= a.rate_date
+),
+
+pledges_converted as (
+    select source, program, id as pledge_id, on_date as announced_on, in_reference_currency as amount
+    from converted
+    where side = 'pledge'
 ),
 
 pledged_by_month as (
@@ -195,26 +236,16 @@ behind_counts as (
 -- the day they were reported, with what we had counted by that day.
 official_totals as (
     select
-        s.source,
-        o.program,
-        o.reported_on,
-        o.reported_amount,
-        o.currency as reported_currency,
-        o.source as reported_by,
-        o.url as reported_url,
-        case
-            when o.currency = s.currency then o.reported_amount
-            else o.reported_usd / coalesce(fx.usd_per_unit, l.usd_per_unit)
-        end as official
-    from reconciliation as o
-    inner join series as s on s.program = o.program
-    asof left join reference_fx_rates as fx
-        on fx.currency = s.currency
-        and fx.on_date <= o.reported_on
-    asof left join ledger_rates as l
-        on l.currency = s.currency
-        and l.on_date <= o.reported_on
-    where len(o.donors) = 0
+        source,
+        program,
+        on_date as reported_on,
+        amount as reported_amount,
+        currency as reported_currency,
+        reported_by,
+        reported_url,
+        in_reference_currency as official
+    from converted
+    where side = 'official'
 ),
 
 officials_vs_ours as (
