@@ -21,6 +21,7 @@ from aidtrack.cli import app
 from aidtrack.demo import SiteServer, demo_sources_yaml
 from aidtrack.settings import load_settings
 from aidtrack.warehouse import read_only, writer
+from tests.cli_runs import start_run
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,28 +104,6 @@ def test_an_article_down_for_a_whole_run_is_fetched_by_a_later_run(clean, site, 
         )
 
 
-def _cli_run(api_url: str, sources: Path, warehouse: Path, **env: str) -> subprocess.Popen:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("AIDTRACK_")}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aidtrack.cli",
-            "run",
-            "--sources",
-            str(sources),
-            "--warehouse",
-            str(warehouse),
-        ],
-        cwd=ROOT,
-        env=base | {"PREFECT_API_URL": api_url} | env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a shell gives a foreground job
-    )
-
-
 def _group_gone(pgid: int, within: float) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -146,7 +125,7 @@ def test_ctrl_c_mid_run_saves_what_is_whole_and_one_rerun_completes_it(
         return sum("/news/" in p or "/2025/" in p or "/story/" in p for p in site.paths_requested())
 
     before = articles_asked()  # the clean run's
-    process = _cli_run(prefect_harness, sources, warehouse, AIDTRACK_DEFAULT_DELAY="0.3")
+    process = start_run(prefect_harness, sources, warehouse, AIDTRACK_DEFAULT_DELAY="0.3")
     deadline = time.monotonic() + 120
     while articles_asked() < before + 3:
         assert time.monotonic() < deadline, "the run never got to its articles"
@@ -177,7 +156,7 @@ def test_ctrl_c_mid_run_saves_what_is_whole_and_one_rerun_completes_it(
     assert any(r.state and r.state.is_cancelled() for r in runs)
 
     site.delays.clear()
-    rerun = _cli_run(prefect_harness, sources, warehouse, AIDTRACK_DEFAULT_DELAY="0")
+    rerun = start_run(prefect_harness, sources, warehouse, AIDTRACK_DEFAULT_DELAY="0")
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert counted(warehouse) == clean

@@ -19,35 +19,10 @@ from aidtrack.cli import app
 from aidtrack.demo import SiteServer, demo_sources_yaml
 from aidtrack.settings import load_settings
 from aidtrack.warehouse import read_only, writer
+from tests.cli_runs import start_run
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_env(api_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIDTRACK_")}
-    return env | {"PREFECT_API_URL": api_url, "AIDTRACK_DEFAULT_DELAY": "0"} | extra
-
-
-def start_run(api_url: str, sources: Path, warehouse: Path, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aidtrack.cli",
-            "run",
-            "--sources",
-            str(sources),
-            "--warehouse",
-            str(warehouse),
-        ],
-        cwd=ROOT,
-        env=run_env(api_url, **extra),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def _site_neutral(value):

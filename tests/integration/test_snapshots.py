@@ -24,6 +24,7 @@ from aidtrack.demo import SiteServer, demo_sources_yaml
 from aidtrack.settings import load_settings
 from aidtrack.warehouse import read_only, writer
 from aidtrack.warehouse.publish import snapshot_info, temp_files
+from tests.cli_runs import start_run
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,28 +74,6 @@ def state(warehouse: Path) -> dict:
         }
 
 
-def cli_run(api_url: str, sources: Path, warehouse: Path, **env: str) -> subprocess.Popen:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("AIDTRACK_")}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aidtrack.cli",
-            "run",
-            "--sources",
-            str(sources),
-            "--warehouse",
-            str(warehouse),
-        ],
-        cwd=ROOT,
-        env=base | {"PREFECT_API_URL": api_url, "AIDTRACK_DEFAULT_DELAY": "0"} | env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def run_flow(sources: Path, warehouse: Path):
     from flows.pipeline import pipeline
 
@@ -121,7 +100,7 @@ def test_a_reader_every_100ms_through_runs_a_sigkill_and_a_rerun_is_never_refuse
             first = state(warehouse)
 
             # A run of every source, slowed down and killed mid-load: readers keep the first run's state.
-            run = cli_run(
+            run = start_run(
                 prefect_harness,
                 everything,
                 warehouse,
@@ -248,7 +227,7 @@ def test_a_full_disk_says_so_keeps_the_snapshot_and_a_rerun_equals_a_clean_run(p
             filler = small / "filler"  # leave ~150 KB: less than a run of every source needs
             with open(filler, "wb") as f:
                 f.write(b"\0" * max(0, shutil.disk_usage(small).free - 150_000))
-            run = cli_run(prefect_harness, everything, warehouse)
+            run = start_run(prefect_harness, everything, warehouse)
             out, err = run.communicate(timeout=300)
             assert run.returncode == 1, (out, err)
             last = err.strip().splitlines()[-1]  # the CLI's one line (Prefect logs the task's failure above)
