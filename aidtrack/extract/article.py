@@ -26,6 +26,8 @@ from aidtrack.extract.program import PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
+# Below the review threshold (0.6): an analyst confirms it before it counts.
+_DOUBTFUL = 0.5
 _NON_KIND_CONFIDENCE = {Kind.RECAP: 0.8, Kind.AGGREGATE: 0.8, Kind.TARGET: 0.8, Kind.SHARE: 0.8}
 
 # A donor group's mentions as (codes, start, end), and one amount's (donors, how found, members).
@@ -174,6 +176,13 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append("the seller of PURL weapons is not its donor")
             if not donors and kind in (Kind.PLEDGE, Kind.SHARE):
                 continue
+        seller_only = (
+            art.has_purl and program_how == "default" and bool(donors) and set(donors) <= lex.purl_sellers
+        )
+        if seller_only:
+            # "Ukraine will get $5bn of weapons from the United States" in an article about PURL: most likely
+            # what the US sells, not a gift of its own; an analyst decides.
+            notes.append("the seller of PURL weapons, in an article about PURL: doubtful as a donor")
         if program_how == "article":
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
@@ -197,6 +206,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             if kind == Kind.PLEDGE:
                 confidence = _pledge_confidence(money, cues, givers, donor_how, program_how, note, sentence, lex,
                                                 len(monies) > 1, denied)  # fmt: skip
+                if seller_only:
+                    confidence = min(confidence, _DOUBTFUL)
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
                 art.pledged.append((index, givers, money.amount, money.currency))
@@ -414,7 +425,11 @@ def _assign_donors(
             continue
         lo = monies[i - 1].end if i > 0 else 0
         hi = monies[i + 1].start if i + 1 < len(monies) else len(sentence)
+        source = _amount_from(art.lex, sentence, money, groups, hi)
         window = [g for g in groups if g.start >= lo and g.end <= money.start]
+        if source is not None:
+            out.append((source.codes, "from", ()))
+            continue
         if window:
             out.append((window[-1].codes, "before", _members(window[-1])))
             continue
@@ -437,6 +452,20 @@ def _assign_donors(
         else:
             out.append(((), "none", ()))
     return [(codes, how if codes else "none", members) for codes, how, members in out]
+
+
+def _amount_from(
+    lex: Lexicon, sentence: str, money: Money, groups: list[DonorGroup], hi: int
+) -> DonorGroup | None:
+    """The giver named right after the amount as its source ("$275 million from Sweden, $90 million from
+    Norway"): it, not the donor before, gives that amount."""
+    if lex.amount_from_re is None:
+        return None
+    end = money.conversion_end or money.end
+    for g in groups:
+        if end <= g.start <= hi:
+            return g if lex.amount_from_re.fullmatch(sentence, end, g.start) else None
+    return None
 
 
 def _publisher_gives(art: _Article) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,10 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         # A person acts; only a country's name or adjective can name a thing ("US weapons", "German industry").
         thing = form.form != "official" and _names_a_thing(sentence, end, lex)
         giver = not all(c in lex.never_donors for c in form.codes) and not thing
-        if giver and lex.non_giver_re.search(sentence, max(0, start - 40), start):
+        # "Canada (€171 million), the Netherlands (€214 million)": a country with its own amount in brackets
+        # gives it, whatever preposition stands before ("pledges including Canada (€171m)").
+        bracketed = _bracketed_amount(sentence, end, blocked)
+        if giver and not bracketed and lex.non_giver_re.search(sentence, max(0, start - 40), start):
             giver = False
         word = m.group(0)
         stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
@@ -55,9 +59,11 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         joined = lex.list_separators.search(gap) is not None and "," not in gap.strip()
         if (
             giver
+            and not bracketed
             and previous is not None
             and not previous.giver
             and lex.group_sep_re.match(gap)
+            and not _LIST_BREAK.search(gap)
             and not (closed and not joined)
         ):
             giver = False  # "joining the Netherlands and the Nordic countries": the list goes with it
@@ -67,6 +73,19 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         mentions.append(mention)
         previous = mention
     return mentions
+
+
+# A colon or a dash between two names ends the list: "aid to Ukraine: the Netherlands will pay ...".
+_LIST_BREAK = re.compile(r"[:—–]|\s-\s")
+
+
+def _bracketed_amount(sentence: str, end: int, blocked: Sequence[tuple[int, int]]) -> bool:
+    """An amount in brackets right after the name ("Canada (€171 million)")."""
+    m = _OPEN_BRACKET.match(sentence, end)
+    return m is not None and any(b0 == m.end() for b0, _ in blocked)
+
+
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
 
 
 def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:

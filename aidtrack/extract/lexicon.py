@@ -318,6 +318,11 @@ class Lexicon:
             rf"(?i:(?<![\w])(?:{alternation(data.get('non_giver_before', []))})(?:\s+|(?<=['’]))"
             rf"(?:(?:{fillers})(?:\s+|(?<=['’])))*)$"
         )
+        # "$275 million from Sweden": the gap between an amount and the country that gives it.
+        froms = data.get("amount_from", [])
+        self.amount_from_re = (
+            re.compile(rf"\s*(?i:{alternation(froms)})\s+(?:(?i:{fillers})\s+)*") if froms else None
+        )
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
         anaphora = alternation(data.get("anaphora", []))

@@ -99,3 +99,32 @@ def test_pronoun_subject_takes_the_previous_sentence_donor() -> None:
     [p] = extract(text).pledges
     assert p.donors == ("NOR",)
     assert any("earlier in the text" in n for n in p.notes)
+
+
+def test_an_amount_in_brackets_belongs_to_the_country_before_it() -> None:
+    text = "Allies made new PURL pledges this week, including Canada (€171 million) and the Netherlands (€214 million)."
+    pledges = extract(text).pledges
+    assert [(p.donors, p.amount) for p in pledges] == [(("CAN",), 171e6), (("NLD",), 214e6)]
+
+
+def test_a_colon_ends_the_list_of_the_recipient() -> None:
+    # "aid to Ukraine: the Netherlands ..." - the recipient's list does not run on through the colon.
+    text = "The US and NATO set up a new way to arm Ukraine: the Netherlands will pay €500 million for it."
+    [p] = extract(text).pledges
+    assert p.donors == ("NLD",)
+
+
+def test_a_source_named_after_the_amount_gives_it() -> None:
+    text = "The new PURL money includes €250 million from the Netherlands and €100 million from Belgium."
+    pledges = extract(text).pledges
+    assert [(p.donors, p.amount) for p in pledges] == [(("NLD",), 250e6), (("BEL",), 100e6)]
+
+
+def test_the_seller_alone_in_an_article_about_purl_goes_to_review() -> None:
+    text = (
+        "Allies keep paying for PURL packages. "
+        "Ukraine will receive weapons worth $5 billion from the United States by the end of the year."
+    )
+    [p] = extract(text).pledges
+    assert p.donors == ("USA",) and p.confidence < 0.6
+    assert any("seller" in n for n in p.notes)
