@@ -48,6 +48,8 @@ class _Article:
     # (sentence index, donors, amount, currency as written) of the pledges read so far, for the parts of
     # a package described in a later sentence.
     pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
+    # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
+    last_whole: tuple[int, tuple[str, ...]] | None = None
 
 
 def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
@@ -97,6 +99,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     roles = _umbrella_roles(sentence, monies, donors_of, program_cues, lex)
     # "The package includes $43m of equipment and $2m for drones": parts of a package named before.
     inside = lex.cues["part_before"].search(sentence, 0, monies[0].start) is not None
+    if inside and art.last_whole is not None and art.last_whole[0] == index - 1:
+        # "Australia's support totals AUD 95m. This includes AUD 50m for PURL, ...": the parts are the
+        # donor's of the whole in the sentence before.
+        donors_of = [
+            (d, how, m) if d else (art.last_whole[1], "the whole before", ()) for d, how, m in donors_of
+        ]
     first_mention = mentions[0] if mentions else None
     if first_mention and set(first_mention.codes) <= lex.non_aid_subjects:
         return []  # "Russia's budget puts ..."
@@ -187,6 +195,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
             notes.append("donor taken from earlier in the text (pronoun subject)")
+        elif donor_how == "currency":
+            notes.append("donor: the government whose national currency the amount is in")
         # "A and B will each give $500m": one statement per donor (totals and goals stay whole).
         split = each is not None and kind in (Kind.PLEDGE, Kind.RECAP, Kind.SHARE)
         if split:
@@ -211,6 +221,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
                 art.pledged.append((index, givers, money.amount, money.currency))
+            if kind in (Kind.PLEDGE, Kind.AGGREGATE) and givers and not inside:
+                art.last_whole = (index, givers)
             out.append(
                 Statement(
                     kind=kind,
@@ -399,7 +411,7 @@ def _pledge_confidence(
         c -= 0.05
     if cues.hedge or denied:
         c -= 0.4
-    if donor_how == "anaphora":
+    if donor_how in ("anaphora", "currency"):
         c -= 0.1
     if program_how == "article":
         c -= 0.05
@@ -449,6 +461,14 @@ def _assign_donors(
             # "The government will allocate €22m" on a Lithuanian site with no country named before it:
             # a national outlet's (or ministry's) "the government" is its own country's.
             out.append(((art.source_country,), "anaphora", ()))
+        elif (
+            art.lex.anaphora_late_re.match(sentence)
+            and money.explicit
+            and money.currency in art.lex.currency_countries
+        ):
+            # "The government will add 7.5 billion Danish kroner" with no country named anywhere before:
+            # the government that budgets in kroner is Denmark's.
+            out.append(((art.lex.currency_countries[money.currency],), "currency", ()))
         else:
             out.append(((), "none", ()))
     return [(codes, how if codes else "none", members) for codes, how, members in out]

@@ -109,3 +109,19 @@ def number_marks(language: str) -> tuple[str, str]:
     if loc is None:
         return ".", ","
     return get_decimal_symbol(loc), get_group_symbol(loc)
+
+
+@functools.cache
+def national_currencies(codes: tuple[str, ...]) -> dict[str, str]:
+    """Currency -> the one country of ``codes`` (alpha-3) whose legal tender it is ("DKK" -> "DNK"); a
+    currency several of them use (the euro) is left out."""
+    from babel.numbers import get_territory_currencies
+
+    users: dict[str, set[str]] = {}
+    for code in codes:
+        two = alpha2(code)
+        if two is None:
+            continue
+        for currency in get_territory_currencies(two, tender=True):
+            users.setdefault(currency, set()).add(code)
+    return {currency: next(iter(c)) for currency, c in users.items() if len(c) == 1}

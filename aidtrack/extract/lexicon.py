@@ -235,6 +235,13 @@ class Lexicon:
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
+        # "The government will add 7.5 billion Danish kroner": a national currency names its government.
+        self.currency_countries: dict[str, str] = {
+            currency: code
+            for currency, code in cldr.national_currencies(tuple(common.get("donor_countries", []))).items()
+            if code not in self.purl_sellers and code not in set(common.get("never_donors", []))
+            and code not in set(common.get("non_aid_subjects", []))
+        }  # fmt: skip
         self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
 
         prefix = alternation(list(self.currency_prefixes) + sorted(self.currency_codes))
@@ -330,6 +337,11 @@ class Lexicon:
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
         reported = "|".join(_cue_regex(e) for e in data.get("anaphora_reported", [])) or r"(?!x)x"
         self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?(?i:{anaphora}|{reported})\b")
+        # The same after a longer opening phrase ("According to the broadcaster, the government ..."): only
+        # where other evidence names the country (the amount's national currency).
+        self.anaphora_late_re = re.compile(
+            rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?(?i:{anaphora}|{reported})\b"
+        )
         self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
 
     # -- dates and sentences ----------------------------------------------------------------------

@@ -128,3 +128,24 @@ def test_the_seller_alone_in_an_article_about_purl_goes_to_review() -> None:
     [p] = extract(text).pledges
     assert p.donors == ("USA",) and p.confidence < 0.6
     assert any("seller" in n for n in p.notes)
+
+
+def test_the_government_of_a_national_currency_is_its_country() -> None:
+    [p] = extract("The government will add 7.5 billion Danish kroner to its Ukraine fund this year.").pledges
+    assert p.donors == ("DNK",) and any("national currency" in n for n in p.notes)
+    # The recipient's own currency names no donor.
+    assert not extract("The government will set aside 40 billion hryvnias for drones next year.").pledges
+
+
+def test_this_includes_breaks_down_the_amount_of_the_sentence_before() -> None:
+    total = "Australia's military support for Ukraine now totals A$95 million, the ambassador said."
+    parts = " This includes A$50 million for the PURL mechanism and A$45 million for drones."
+    pledges = extract(total + parts).pledges
+    assert [(p.donors, p.amount, p.program) for p in pledges] == [
+        (("AUS",), 50e6, "PURL"),
+        (("AUS",), 45e6, "bilateral"),
+    ]
+    # Parts of a pledge are shares of it: the pledge counts once.
+    pledged = extract("Australia will give Ukraine A$95 million in military aid." + parts)
+    assert [(p.amount, p.currency) for p in pledged.pledges] == [(95e6, "AUD")]
+    assert sorted(s.amount for s in pledged.shares) == [45e6, 50e6]
