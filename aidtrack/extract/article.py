@@ -10,6 +10,7 @@ from aidtrack.domain import Kind
 from aidtrack.extract.classify import (
     ClauseCues,
     KindFacts,
+    annual_levels,
     clause_cues,
     clause_dates,
     covers_subset,
@@ -111,6 +112,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
 
     out: list[Statement] = []
     sentence_day = stated_day(sentence, lex, art.published)
+    annual = annual_levels(sentence, clauses, monies, lex)
     for i, money in enumerate(monies):
         clause = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
         cues = cue_cache.get(clause)
@@ -139,7 +141,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             )
         ):
             role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
-        kind, rule = kind_rule(KindFacts(money, period, cues, bool(donors), role, art.published, len(donors)))
+        facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual)
+        kind, rule = kind_rule(facts)
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":

@@ -213,6 +213,29 @@ def covers_subset(cues: ClauseCues) -> bool:
     return cues.subset_selection or (cues.subset_count and not cues.subset_whole_so_far)
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def annual_levels(
+    sentence: str, clauses: list[tuple[int, int]], monies: Sequence[Money], lex: Lexicon
+) -> set[int]:
+    """The amounts that are yearly levels set side by side ("DKK 9.4bn next year, while in 2024 the amount
+    was DKK 16.5bn"): two or more clauses with an amount, each naming a different year. An increase
+    ("another", "an additional") is a pledge of its own and is left out."""
+    if len(monies) < 2:
+        return set()
+    years: dict[int, str] = {}
+    for i, money in enumerate(monies):
+        a, b = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
+        if lex.cues["new_markers"].search(sentence, a, b):
+            continue
+        text = sentence[a : money.start] + " " + sentence[money.end : b]
+        found = _YEAR.search(text) or lex.cues["year_words"].search(text)
+        if found:
+            years[i] = found.group(0).lower()
+    return set(years) if len(set(years.values())) >= 2 else set()
+
+
 def _running_total(cues: ClauseCues) -> str:
     """ "aggregate" for a running total, "recap" when it only restates some of the packages."""
     return Kind.RECAP if covers_subset(cues) else Kind.AGGREGATE
@@ -229,6 +252,7 @@ class KindFacts:
     umbrella_role: str | None
     published: datetime.date | None
     n_donors: int = 0
+    annual_level: bool = False  # one of several amounts each tied to a different year
 
 
 @dataclass(frozen=True)
@@ -248,6 +272,7 @@ KIND_RULES: tuple[KindRule, ...] = (
              or f.money.amount < MIN_AID_AMOUNT),
     KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
+    KindRule("annual levels compared across years", None, lambda f: f.annual_level),
     KindRule("a running-total cue", "total",
              lambda f: f.cues.aggregate_strong or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),

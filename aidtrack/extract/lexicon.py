@@ -180,7 +180,7 @@ class Lexicon:
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
             "package_value",
-            "date_masks", "recap_sentence", "part_of_between", "part_before",
+            "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))

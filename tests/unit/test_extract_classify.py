@@ -235,3 +235,13 @@ def test_named_groups_and_combined_amounts_of_several_donors_are_joint_pledges()
     # One donor's combined figure without a pledge verb stays a running total.
     extraction = extract("Germany's combined contributions to PURL reached $1.5 billion.")
     assert not extraction.pledges
+
+
+def test_yearly_levels_set_side_by_side_are_not_pledges() -> None:
+    text = "Next year Norway will allocate NOK 50 billion to Ukraine, while in 2024 the figure was NOK 35 billion."
+    result = extract(text, published=datetime.date(2025, 10, 1))
+    assert not result.pledges
+    # An increase next to last year's level is still a pledge of its own.
+    more = extract("Norway will give Ukraine another NOK 5 billion this year, after NOK 35 billion in 2024.",
+                   published=datetime.date(2025, 10, 1))  # fmt: skip
+    assert [(p.amount, p.currency) for p in more.pledges][:1] == [(5e9, "NOK")]
