@@ -275,6 +275,12 @@ class Lexicon:
         # ("1,5 milioane, respectiv 3 milioane de dolari": the word for "respectively" may sit in it too.)
         cues_data = data["cues"] if "cues" in data else data
         respective = alternation([w for w in cues_data.get("respectively", []) if not w.startswith("re:")])
+        # Right before an amount with no currency of its own that takes the currency of the one before it:
+        # a one-word new-commitment marker ("another 25m") or an opening bracket ("the Netherlands (214m)").
+        markers = [w for w in cues_data.get("new_markers", []) if not w.startswith("re:") and " " not in w]
+        self.carried_currency_re = re.compile(
+            rf"(?:(?<!\w)(?i:{alternation(markers) or '(?!x)x'})\s+|\(\s*)$"
+        )
         self.list_gap_re = re.compile(
             rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*(?:(?:{respective or '(?!x)x'})\s*,?\s*)?", re.I
         )

@@ -91,6 +91,12 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             bare = _bare_amount(m, lex)
             if bare is None:
                 continue  # not an amount at all ("an" of "and"); the gap test below still needs a list
+            if bare.currency == "" and found and lex.carried_currency_re.search(sentence, 0, m.start()):
+                # "€40m for drones and another 25m for demining", "Canada (€171m), the Netherlands (214m)":
+                # an amount added to one before it is in that one's currency.
+                found.append(replace(bare, currency=found[-1].currency))
+                pending = []
+                continue
             if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
                 pending.append(bare)
             else:

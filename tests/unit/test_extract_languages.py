@@ -90,6 +90,17 @@ def test_a_language_without_a_lexicon_is_reported_not_read_as_english() -> None:
     assert detect("ok") is None  # too short to tell
 
 
+def test_an_unsure_guess_of_an_unread_language_on_a_short_text_reads_it_in_ours() -> None:
+    # py3langid calls this short English line Nigerian Pidgin at 0.61: it is read as English.
+    found = choose("Oslo gives Ukraine €40m for drones and another 25m for demining.", supported=["en", "de"])
+    assert (found.language, found.supported) == ("en", True)
+    assert "unsure" in found.how
+    # A sure detection of a language we do not read stays what it is.
+    turkish = choose("Türkiye Ukrayna için yeni bir yardım paketi açıkladı ve 50 milyon dolar verecek.",
+                     supported=["en", "de"])  # fmt: skip
+    assert (turkish.language, turkish.supported) == ("tr", False)
+
+
 def test_a_page_in_an_unread_language_is_kept_and_counted(tmp_path) -> None:
     from aidtrack.collect import KnownState, SourceBatch, parsed_document
     from aidtrack.fetch import FetchResult

@@ -149,3 +149,14 @@ def test_kroner_follow_the_donor() -> None:
     assert (p.currency, p.currency_assumed) == ("NOK", True)
     [p] = extract("Denmark will give 500 million kroner to PURL.").pledges
     assert p.currency == "DKK"
+
+
+def test_an_added_amount_without_a_currency_takes_the_one_before_it() -> None:
+    lex = load_lexicon("en")
+    found = find_money("Norway gives €40m for drones and another 25m for demining.", lex)
+    assert [(m.amount, m.currency) for m in found] == [(40e6, "EUR"), (25e6, "EUR")]
+    found = find_money("New pledges came from Canada (€171m) and the Netherlands (214m).", lex)
+    assert [(m.amount, m.currency) for m in found] == [(171e6, "EUR"), (214e6, "EUR")]
+    # A count of things is not money: "1 million shells" after an amount stays out.
+    found = find_money("Berlin pays €500m for 1 million shells.", lex)
+    assert [(m.amount, m.currency) for m in found] == [(500e6, "EUR")]
