@@ -142,6 +142,15 @@ def clause_dates(
     )
 
 
+# Right after a new-commitment marker, within two words: an amount ("an additional 10.4 billion", "another
+# DKK 1bn"), not a period ("for another three years").
+_AMOUNT_FOLLOWS = re.compile(r"\s+(?:\S+\s+){0,2}?(?:[$€£¥₴]|[A-Z]{2,3}\$?\s?\d|\d)")
+
+
+def _adds_amount(text: str, lex: Lexicon) -> bool:
+    return any(_AMOUNT_FOLLOWS.match(text, m.end()) for m in lex.cues["new_markers"].pattern.finditer(text))
+
+
 def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
     dated = _undated(text, lex)
     share_spans = lex.cues["share_cues"].spans(text)
@@ -156,7 +165,9 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         recap_weak=_fires("recap_weak", text, lex),
         share=bool(share_spans),
         joint_total=_fires("joint_total", text, lex),
-        framework=_fires("frameworks", text, lex),
+        # Next year's budget line is an envelope; "an additional DKK 10bn next year" is an increase of it.
+        framework=_fires("frameworks", text, lex)
+        or (_fires("budget_year", text, lex) and not _adds_amount(text, lex)),
         subset_selection=subset["subset_selections"].fires(text),
         subset_count=subset["subset_counts"].fires(text),
         subset_whole_so_far=subset["subset_whole_so_far"].fires(text),

@@ -60,6 +60,7 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         if (
             giver
             and not bracketed
+            and not (lex.speaker_after_re is not None and lex.speaker_after_re.match(sentence, end))
             and previous is not None
             and not previous.giver
             and lex.group_sep_re.match(gap)

@@ -180,7 +180,7 @@ class Lexicon:
             "distributive_between", "distributive_after", "distributive_count_before", "distributive_plural_after",
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
             "package_value",
-            "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words",
+            "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -331,6 +331,9 @@ class Lexicon:
             rf"(?i:(?<![\w])(?:{alternation(data.get('non_giver_before', []))})(?:\s+|(?<=['’]))"
             rf"(?:(?:{fillers})(?:\s+|(?<=['’])))*)$"
         )
+        # "..., Ottawa said.": a name followed by a verb of saying speaks for itself, whatever list is before.
+        speech = data.get("speech_verbs", [])
+        self.speaker_after_re = re.compile(rf"\s+(?i:{alternation(speech)})\b") if speech else None
         # "$275 million from Sweden": the gap between an amount and the country that gives it.
         froms = data.get("amount_from", [])
         self.amount_from_re = (
