@@ -6,8 +6,14 @@ import re
 
 from aidtrack.extract.lexicon import Lexicon
 
-_BOUNDARY = re.compile(r"[.!?][\"”“’)\]]*\s+(?=[\"“‘«„(\[]?(?P<next>\w))|\n\s*\n|\n(?=\s*(?P<line>\S))")
+_BOUNDARY = re.compile(
+    r"[.!?][\"”“’)\]]*\s+(?=[\"“‘«„(\[]?(?P<next>\w))|\n\s*\n|\n(?=\s*(?P<line>\S))"
+    # "... is 720m.The military part ...": a full stop with no space after it, between a small letter or
+    # digit and a capitalised word (a page that lost the space between two paragraphs).
+    r"|(?<=[^\W_])\.(?=(?P<glued>[^\W\d_])[^\W\d_])"
+)
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 # A wire dateline opening a story: "BRUSSELS, Aug 13 (Reuters) -", "Berlin (dpa) -", "Bruselas, 13 ago (EFE).-".
 # Its place names where the story was filed, never who gives ("Brussels" is not the EU there).
@@ -30,12 +36,24 @@ def split_sentences(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         nxt = m.group("next")
         if nxt is not None and not (nxt.isupper() or nxt.isdigit()):
             continue  # a new sentence starts with a capital (any script) or a digit
+        glued = m.group("glued")
+        if glued is not None and not (
+            glued.isupper() and (text[m.start() - 1].islower() or text[m.start() - 1].isdigit())
+        ):
+            continue  # "U.S.Army", "nato.int": no lost space there
+        paragraph = (
+            "\n" in text[m.start() : m.end()] and _BLANK_LINE.search(text, m.start(), m.end()) is not None
+        )
         line = m.group("line")
         before = text[max(0, m.start() - 3) : m.start()].rstrip()[-1:]
         if line is not None and line.islower() and before not in ".!?:;":
             continue  # a hard-wrapped line ("Ukraine will get\nover a billion"): the sentence goes on
-        if text[m.start()] == "." and lex.abbrev_re.search(text, max(0, m.start() - 12), m.start()):
-            continue
+        if (
+            not paragraph
+            and text[m.start()] == "."
+            and lex.abbrev_re.search(text, max(0, m.start() - 12), m.start())
+        ):
+            continue  # "млн. доларів": an abbreviation, unless a blank line follows it (a paragraph ends there)
         cut = m.start() + 1 if text[m.start()] in ".!?" else m.start()
         # keep closing quotes/brackets with the sentence
         while cut < len(text) and text[cut] in '"”“’)]':  # “ closes a „quote“ (de, et, hu)

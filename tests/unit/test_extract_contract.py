@@ -102,6 +102,25 @@ def test_cyrillic_sentences_split_on_capitals() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # A blank line ends a paragraph even after an abbreviation.
+        ("Berlin paid for a package worth $500 mln.\n\nThe minister also pledged €25m.",
+         ["Berlin paid for a package worth $500 mln.", "The minister also pledged €25m."]),
+        # A page that lost the space between two paragraphs.
+        ("The civil part is 720m.The military part is SEK 3bn.", ["The civil part is 720m.", "The military part is SEK 3bn."]),
+        # No space lost in an abbreviation or a host name; an abbreviation inside a line still holds.
+        ("The U.S.Army and nato.int agreed. He paid 5 mln. dollars.", ["The U.S.Army and nato.int agreed.", "He paid 5 mln. dollars."]),
+    ],
+)  # fmt: skip
+def test_paragraphs_and_lost_spaces_end_sentences(text: str, sentences: list[str]) -> None:
+    from aidtrack.extract.lexicon import load_lexicon
+    from aidtrack.extract.sentences import split_sentences
+
+    assert [text[a:b] for a, b in split_sentences(text, load_lexicon("en"))] == sentences
+
+
 def _copy_en(tmp_path):
     import shutil
 
