@@ -141,13 +141,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             )
         ):
             role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
-        facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual)
+        facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
+                          _package_value(sentence, money, lex))  # fmt: skip
         kind, rule = kind_rule(facts)
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
-        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and _package_value(sentence, money, lex):
+        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and facts.package_value:
             # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
             # value is the joint pledge of the giver and the partners named with it.
             partners = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
@@ -418,7 +419,7 @@ def _pledge_confidence(
         c -= 0.1
     if program_how == "article":
         c -= 0.05
-    if len(donors) > 1 and not lex.cues["joint_cues"].search(sentence):
+    if len(donors) > 1 and donor_how != "from" and not lex.cues["joint_cues"].search(sentence):
         c -= 0.35 if several_amounts else 0.1  # "A and B gave $30m and $12m": who gave which?
     return round(max(0.05, min(0.99, c)), 2)
 

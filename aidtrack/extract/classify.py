@@ -264,6 +264,7 @@ class KindFacts:
     published: datetime.date | None
     n_donors: int = 0
     annual_level: bool = False  # one of several amounts each tied to a different year
+    package_value: bool = False  # "a package worth ...": the amount is what one package is worth
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,10 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),
+    # "In total, the new package will be worth €400m": what a package to come is worth, not a running total.
     KindRule("a running-total cue", "total",
-             lambda f: f.cues.aggregate_strong or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
+             lambda f: (f.cues.aggregate_strong and not (f.package_value and f.cues.future and f.has_donors))
+             or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
              lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),
