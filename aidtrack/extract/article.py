@@ -570,8 +570,8 @@ def _umbrella_roles(
 
 
 def _article_pass(statements: list[Statement]) -> list[Statement]:
-    """Across sentences: a single donor's PURL amount next to a joint PURL package it belongs to is a
-    share; the same pledge repeated in one article is kept once."""
+    """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
+    to is a share; the same pledge repeated in one article is kept once."""
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()
@@ -583,7 +583,10 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
         if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
                 near = abs(js.start - s.start) <= 600 and js.start != s.start
-                if near and s.program == js.program == PURL and s.donors[0] in js.donors:
+                # Outside PURL, where shares come in their own currencies, only a smaller amount in the
+                # package's currency is a share of it ("A, B and C announced $300m. A puts $120m in").
+                within = s.program == PURL or (s.currency == js.currency and s.amount < js.amount)
+                if near and s.program == js.program and within and s.donors[0] in js.donors:
                     s = replace(
                         s, kind=Kind.SHARE, notes=(*s.notes, "part of a joint package in the same text")
                     )

@@ -245,3 +245,11 @@ def test_yearly_levels_set_side_by_side_are_not_pledges() -> None:
     more = extract("Norway will give Ukraine another NOK 5 billion this year, after NOK 35 billion in 2024.",
                    published=datetime.date(2025, 10, 1))  # fmt: skip
     assert [(p.amount, p.currency) for p in more.pledges][:1] == [(5e9, "NOK")]
+
+
+def test_a_member_share_of_a_joint_national_package_told_after_it_is_a_share() -> None:
+    text = ("Spain, Italy and Greece announced a $300 million military aid package for Ukraine. "
+            "Italy will put $120 million into it.")  # fmt: skip
+    result = extract(text)
+    assert [(p.donors, p.amount) for p in result.pledges] == [(("ESP", "GRC", "ITA"), 300e6)]
+    assert [(s.donors, s.amount) for s in result.shares] == [(("ITA",), 120e6)]
