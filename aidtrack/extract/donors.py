@@ -55,6 +55,11 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
         if giver and stemmed and lex.non_giver_ending_re is not None and lex.non_giver_ending_re.search(word):
             giver = False  # "Hollandiával" (with the Netherlands), "Ruotsille" (to Sweden)
+        if giver and lex.non_giver_ending_re is not None:
+            # A case ending joined to an abbreviation: "EU-ban" (in the EU), "EU:ssa", "EL-is".
+            joined_end = _JOINED_ENDING.match(sentence, end)
+            if joined_end and lex.non_giver_ending_re.fullmatch(joined_end.group(1)):
+                giver = False
         gap = sentence[previous.end : start] if previous is not None else ""
         joined = lex.list_separators.search(gap) is not None and "," not in gap.strip()
         if (
@@ -76,6 +81,8 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     return mentions
 
 
+# A case ending after a hyphen or colon, right after a name ("EU-ban", "EU:ssa").
+_JOINED_ENDING = re.compile(r"[-:]([^\W\d_]{1,4})(?![\w-])")
 # A colon or a dash between two names ends the list: "aid to Ukraine: the Netherlands will pay ...".
 _LIST_BREAK = re.compile(r"[:—–]|\s-\s")
 

@@ -149,3 +149,12 @@ def test_this_includes_breaks_down_the_amount_of_the_sentence_before() -> None:
     pledged = extract("Australia will give Ukraine A$95 million in military aid." + parts)
     assert [(p.amount, p.currency) for p in pledged.pledges] == [(95e6, "AUD")]
     assert sorted(s.amount for s in pledged.shares) == [45e6, 50e6]
+
+
+def test_a_case_ending_joined_to_an_abbreviation_is_not_the_giver() -> None:
+    # Hungarian "EU-ban" is "in the EU": a place, not the EU giving.
+    hu = load_lexicon("hu")
+    eu = find_donors("Az EU-ban befagyasztott vagyon hozama 3 milliárd eurót hoz.", hu)[0]
+    assert eu.codes == ("EUU",) and not eu.giver
+    eu = find_donors("Az EU 3 milliárd eurót ad Ukrajnának.", hu)[0]
+    assert eu.codes == ("EUU",) and eu.giver
