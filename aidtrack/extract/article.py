@@ -23,7 +23,7 @@ from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
 from aidtrack.extract.lexicon import Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
-from aidtrack.extract.program import PURL, ProgramCues, decide_program
+from aidtrack.extract.program import OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
@@ -141,14 +141,18 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             )
         ):
             role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
+        value = _package_value(sentence, money, lex)
+        # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
+        # ("... totalling SEK 75bn over three years") still makes it a sum.
+        one_package = value and not lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
-                          _package_value(sentence, money, lex))  # fmt: skip
+                          one_package)  # fmt: skip
         kind, rule = kind_rule(facts)
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
-        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and facts.package_value:
+        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and value:
             # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
             # value is the joint pledge of the giver and the partners named with it.
             partners = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
@@ -177,6 +181,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             amount, sign = money.converted_to
             notes.append(f"stated conversion: {sign} {amount:,.0f}")
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
+        if program_how == "default" and donors and set(donors) <= lex.institutions:
+            program = OTHER  # the EU's own money is a facility or a loan, never a country's bilateral package
         trace.append(f"programme: {program_how}")
         if program_how == "default" and kind in (Kind.AGGREGATE, Kind.TARGET) and art.has_purl:
             # A running total or a goal with no programme of its own, in an article about PURL, is

@@ -235,6 +235,7 @@ class Lexicon:
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
+        self.institutions: frozenset[str] = frozenset(common.get("institutions", []))
         # "The government will add 7.5 billion Danish kroner": a national currency names its government.
         self.currency_countries: dict[str, str] = {
             currency: code
