@@ -262,8 +262,9 @@ class Lexicon:
             rf"(?:(?P<num>{numeric})|(?P<wnum>(?i:{wordnums})))"
             rf"(?:\s(?P<frac>(?i:{fractions})))?"
             rf"(?:\s?(?:{ranges})\s?(?:{prefix})?\s?(?P<num2>{numeric}))?"
-            rf"(?:[\s-]?(?P<scale>(?i:{scales}))(?![\w]))?"
-            rf"(?:[\"”’]?\s(?P<post>(?i:{words})|{codes})(?![\w]))?"
+            # A scale may run into its currency: Swedish "300 mnkr", "2 mdkr" (miljoner / miljarder kronor).
+            rf"(?:[\s-]?(?P<scale>(?i:{scales}))(?:(?![\w])|(?=(?i:{words})(?![\w]))))?"
+            rf"(?:[\"”’]?(?:\s|(?<=[^\W\d_]))(?P<post>(?i:{words})|{codes})(?![\w]))?"
         )
         self.range_between_re = (
             re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None

@@ -160,3 +160,12 @@ def test_an_added_amount_without_a_currency_takes_the_one_before_it() -> None:
     # A count of things is not money: "1 million shells" after an amount stays out.
     found = find_money("Berlin pays €500m for 1 million shells.", lex)
     assert [(m.amount, m.currency) for m in found] == [(500e6, "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("Sverige skänker 300 mnkr.", 300e6), ("Sverige ger 2 mdkr.", 2e9), ("Paketet: 262 milj kr.", 262e6)],
+)
+def test_swedish_scale_run_into_its_currency(text: str, amount: float) -> None:
+    [m] = find_money(text, load_lexicon("sv"))
+    assert (m.amount, m.currency) == (amount, "kr")
