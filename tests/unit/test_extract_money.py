@@ -169,3 +169,9 @@ def test_an_added_amount_without_a_currency_takes_the_one_before_it() -> None:
 def test_swedish_scale_run_into_its_currency(text: str, amount: float) -> None:
     [m] = find_money(text, load_lexicon("sv"))
     assert (m.amount, m.currency) == (amount, "kr")
+
+
+def test_a_bracket_right_after_an_amount_restates_it_and_takes_no_currency_from_it() -> None:
+    lex = load_lexicon("pt")
+    found = find_money("Os Países Baixos doam 580 milhões de dólares (3,1 bilhões de reais) à Ucrânia.", lex)
+    assert [(m.amount, m.currency) for m in found] == [(580e6, "$")]
