@@ -67,7 +67,7 @@ class ClauseCues:
     hedge: bool
     pledge_verb: bool
     past_verb: bool
-    month_named: bool  # "in August", with or without a year we can place it in
+    month_named: bool  # "in August", "on 6 February", with or without a year we can place it in
     future: bool
     day: datetime.date | None
     month: tuple[int, int] | None
@@ -138,8 +138,15 @@ def clause_dates(
     return (
         stated_day(dated, lex, published),
         stated_month(dated, lex, published),
-        lex.month_re.search(dated) is not None,
+        _names_month(dated, lex),
     )
+
+
+def _names_month(text: str, lex: Lexicon) -> bool:
+    """A month is named: "in August", or a calendar day "on 6 February" (not a weekday)."""
+    if lex.month_re.search(text):
+        return True
+    return any(m.group("m1") or m.group("m2") for m in lex.day_re.finditer(text))
 
 
 # Right after a new-commitment marker, within two words: an amount ("an additional 10.4 billion", "another
@@ -179,7 +186,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         hedge=_fires("hedges", text, lex),
         pledge_verb=_fires("pledge_verbs", text, lex),
         past_verb=_fires("past_verbs", text, lex),
-        month_named=lex.month_re.search(dated) is not None,
+        month_named=_names_month(dated, lex),
         future=_fires("future_markers", text, lex),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
@@ -206,8 +213,9 @@ def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
         return False
     if published is None:
         # No date to compare with: news of the day says "on Monday", "this week"; a month named for a past
-        # act ("In August, Carney announced ...") is background.
-        return cues.month_named and cues.day is None and cues.past_verb
+        # act ("In August, Carney announced ...", "On 6 February, the government announced ...") is
+        # background.
+        return cues.month_named and cues.past_verb
     if cues.day is not None:
         return (published - cues.day).days > RECAP_AFTER_DAYS
     if cues.month is not None:

@@ -253,3 +253,12 @@ def test_a_member_share_of_a_joint_national_package_told_after_it_is_a_share() -
     result = extract(text)
     assert [(p.donors, p.amount) for p in result.pledges] == [(("ESP", "GRC", "ITA"), 300e6)]
     assert [(s.donors, s.amount) for s in result.shares] == [(("ITA",), 120e6)]
+
+
+def test_a_past_act_on_a_calendar_day_is_background_when_the_page_has_no_date() -> None:
+    text = "On 6 February, the Swedish government announced another SEK 1 billion for Ukraine's energy grid."
+    result = extract(text)  # no publication date
+    assert not result.pledges and [r.amount for r in result.recaps] == [1e9]
+    # With the page's date the same sentence is news of that week.
+    dated = extract(text, published=datetime.date(2026, 2, 7))
+    assert [p.amount for p in dated.pledges] == [1e9]
