@@ -177,9 +177,13 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(note)
         if money.qualifier:
             notes.append(f"amount qualified: {money.qualifier}")
+        # A range counts at its lower bound ("€500-600m": surely €500m), as an analyst (and LABELLING.md) does.
+        amount = money.amount if money.amount_low is None else money.amount_low
+        if money.amount_low is not None:
+            notes.append(f"range: up to {money.amount:,.0f}")
         if money.converted_to:
-            amount, sign = money.converted_to
-            notes.append(f"stated conversion: {sign} {amount:,.0f}")
+            converted, sign = money.converted_to
+            notes.append(f"stated conversion: {sign} {converted:,.0f}")
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
         if program_how == "default" and donors and set(donors) <= lex.institutions:
             program = OTHER  # the EU's own money is a facility or a loan, never a country's bilateral package
@@ -237,7 +241,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 Statement(
                     kind=kind,
                     donors=givers,
-                    amount=money.amount,
+                    amount=amount,
                     amount_low=money.amount_low,
                     currency=currency,
                     currency_assumed=not money.explicit,

@@ -236,6 +236,11 @@ class Lexicon:
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
         self.institutions: frozenset[str] = frozenset(common.get("institutions", []))
+        # A donor's own national currency, where one country uses it ("USA" -> "USD").
+        self.country_currency: dict[str, str] = {
+            code: currency
+            for currency, code in cldr.national_currencies(tuple(common.get("donor_countries", []))).items()
+        }
         # "The government will add 7.5 billion Danish kroner": a national currency names its government.
         self.currency_countries: dict[str, str] = {
             currency: code

@@ -272,6 +272,9 @@ def resolve_currency(
         return sign, None
     by_country = rule.get("by_country", {})
     if sign == "$":
+        if len(donors) == 1 and lex.country_currency.get(donors[0]) == "USD":
+            # "The US approved a sale worth $15bn" on a Canadian site: the United States' dollars.
+            return "USD", f"bare {sign} read as USD from donor {donors[0]}"
         if source_country and source_country in by_country:
             code = by_country[source_country]
             return code, f"bare {sign} read as {code} from source country {source_country}"

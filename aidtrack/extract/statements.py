@@ -23,7 +23,8 @@ class Statement:
 
     ``kind`` is "pledge" only for a new pledge; "recap" (mentioned again), "aggregate" (running total),
     "target" (goal or need) and "share" (a donor's part of a joint package) must never be added up as
-    pledges. ``amount`` is in units of ``currency`` as stated (upper bound for a range).
+    pledges. ``amount`` is in units of ``currency`` as stated (a range's lower bound, as ``amount_low``;
+    its upper bound is in the notes).
     """
 
     kind: str

@@ -175,3 +175,17 @@ def test_a_bracket_right_after_an_amount_restates_it_and_takes_no_currency_from_
     lex = load_lexicon("pt")
     found = find_money("Os Países Baixos doam 580 milhões de dólares (3,1 bilhões de reais) à Ucrânia.", lex)
     assert [(m.amount, m.currency) for m in found] == [(580e6, "$")]
+
+
+def test_a_pledged_range_counts_at_its_lower_bound() -> None:
+    [p] = extract("Spain will contribute €100-150 million to PURL, the defence ministry said.").pledges
+    assert (p.amount, p.amount_low) == (100e6, 100e6)
+    assert any("up to 150,000,000" in n for n in p.notes)
+
+
+def test_a_dollar_of_the_united_states_is_usd_on_any_site() -> None:
+    text = "The US government approved $15 billion of new weapons for Ukraine."
+    [p] = extract(text, url="https://www.example.ca/news/1").pledges
+    assert p.currency == "USD"
+    [c] = extract("Canada will give CAN$200 million ($143 million) to Ukraine.").pledges
+    assert (c.amount, c.currency) == (200e6, "CAD")
