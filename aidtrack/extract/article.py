@@ -579,6 +579,11 @@ def _umbrella_roles(
     return roles
 
 
+# How far apart (in characters) a member's amount and the joint package it is a share of may stand: a
+# few paragraphs, as a news story tells the package first and its split later.
+_SHARE_REACH = 1500
+
+
 def _article_pass(statements: list[Statement]) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; the same pledge repeated in one article is kept once."""
@@ -592,13 +597,23 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
     for s in statements:
         if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
-                near = abs(js.start - s.start) <= 600 and js.start != s.start
+                near = abs(js.start - s.start) <= _SHARE_REACH and js.start != s.start
                 # Outside PURL, where shares come in their own currencies, only a smaller amount in the
                 # package's currency is a share of it ("A, B and C announced $300m. A puts $120m in").
                 within = s.program == PURL or (s.currency == js.currency and s.amount < js.amount)
-                if near and s.program == js.program and within and s.donors[0] in js.donors:
+                # In an article about PURL, a member's amount with no programme word of its own next to the
+                # joint PURL package is its share ("Three Nordic countries to fund $500m ... Sweden is
+                # pledging $275m").
+                same = s.program == js.program or (
+                    js.program == PURL
+                    and ("programme: default" in s.trace or "programme: article" in s.trace)
+                )
+                if near and same and (within or js.program == PURL) and s.donors[0] in js.donors:
                     s = replace(
-                        s, kind=Kind.SHARE, notes=(*s.notes, "part of a joint package in the same text")
+                        s,
+                        kind=Kind.SHARE,
+                        program=js.program,
+                        notes=(*s.notes, "part of a joint package in the same text"),
                     )
                     break
         key = (s.kind, s.donors, round(s.amount), s.currency, s.program)

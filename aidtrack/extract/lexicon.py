@@ -309,7 +309,9 @@ class Lexicon:
             forms[word] = DonorForm(tuple(sorted(codes)), "group")
         self.donor_forms = forms
         self.donor_table = WordTable(forms, cased=True)
-        self.donor_re = re.compile(rf"(?<![\w-])(?:{self.donor_table.source})(?![\w])")
+        # Not inside a compound ("pro-Ukraine", "US-made"), but after a dash that ends a dateline
+        # ("STOCKHOLM (Reuters) -Sweden, Norway and Denmark ...").
+        self.donor_re = re.compile(rf"(?:(?<![\w-])|(?<=[\s)]-))(?:{self.donor_table.source})(?![\w])")
         # A name matched through its stem with one of these case endings is a partner, place or recipient
         # (Hungarian "Hollandiával", Finnish "Ruotsille"): optional key, for languages that mark it so.
         endings = data.get("non_giver_endings", [])

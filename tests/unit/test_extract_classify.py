@@ -262,3 +262,22 @@ def test_a_past_act_on_a_calendar_day_is_background_when_the_page_has_no_date() 
     # With the page's date the same sentence is news of that week.
     dated = extract(text, published=datetime.date(2026, 2, 7))
     assert [p.amount for p in dated.pledges] == [1e9]
+
+
+def test_a_split_told_paragraphs_after_the_joint_purl_package_is_its_shares() -> None:
+    filler = " ".join(["The weapons will come from American stocks and reach Ukraine through Poland."] * 8)
+    text = (
+        "Denmark, Norway and Sweden will jointly fund a $500 million PURL package of US weapons for Ukraine. "
+        + filler
+        + " Sweden is pledging $275 million and Norway about $135 million, the ministries said."
+    )
+    result = extract(text, published=datetime.date(2025, 8, 5))
+    assert [(p.donors, p.amount) for p in result.pledges] == [(("DNK", "NOR", "SWE"), 500e6)]
+    assert sorted((s.donors, s.amount) for s in result.shares) == [(("NOR",), 135e6), (("SWE",), 275e6)]
+    assert all(s.program == "PURL" for s in result.shares)
+
+
+def test_a_dateline_dash_glued_to_the_first_donor_keeps_it() -> None:
+    text = "STOCKHOLM (Reuters) -Sweden, Norway and Denmark will jointly give $500 million to PURL for Ukraine."
+    [p] = extract(text).pledges
+    assert p.donors == ("DNK", "NOR", "SWE")
