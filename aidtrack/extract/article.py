@@ -181,9 +181,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         amount = money.amount if money.amount_low is None else money.amount_low
         if money.amount_low is not None:
             notes.append(f"range: up to {money.amount:,.0f}")
+        conversion = None
         if money.converted_to:
             converted, sign = money.converted_to
             notes.append(f"stated conversion: {sign} {converted:,.0f}")
+            code = resolve_currency(sign, lex, donors, art.source_country)[0]
+            conversion = (converted, code) if code else None
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
         if program_how == "default" and donors and set(donors) <= lex.institutions:
             program = OTHER  # the EU's own money is a facility or a loan, never a country's bilateral package
@@ -253,6 +256,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     period=period if kind == Kind.TARGET and period in ("month", "year") else None,
                     notes=tuple(notes),
                     trace=tuple(trace),
+                    conversion=conversion,
                 )
             )
     return out
@@ -579,6 +583,19 @@ def _umbrella_roles(
     return roles
 
 
+# A restatement in another currency is a pledge's own stated conversion within this much (headlines round).
+_CONVERSION_TOLERANCE = 0.05
+
+
+def _restates(s: Statement, other: Statement) -> bool:
+    """``s`` is ``other`` told in the currency ``other`` was converted into ("$150m" for "NOK 1.5bn
+    (about $150m)"), by the same donors, elsewhere in the text."""
+    if other is s or other.start == s.start or other.donors != s.donors or other.conversion is None:
+        return False
+    amount, code = other.conversion
+    return code == s.currency and amount > 0 and abs(s.amount - amount) <= _CONVERSION_TOLERANCE * amount
+
+
 # How far apart (in characters) a member's amount and the joint package it is a share of may stand: a
 # few paragraphs, as a news story tells the package first and its split later.
 _SHARE_REACH = 1500
@@ -594,7 +611,10 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
     # (kind, donors, amount, currency) -> index in ``out`` of a pledge whose programme was the default.
     defaulted: dict[tuple[object, ...], int] = {}
     named: set[tuple[object, ...]] = set()  # the same, for pledges read with a programme of their own
+    converted = [s for s in statements if s.kind == Kind.PLEDGE and s.conversion is not None]
     for s in statements:
+        if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in converted):
+            continue  # "Norway gives about $150m" above "NOK 1.5bn (about $150m)": one pledge, as first stated
         if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
                 near = abs(js.start - s.start) <= _SHARE_REACH and js.start != s.start

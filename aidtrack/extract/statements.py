@@ -41,6 +41,7 @@ class Statement:
     period: str | None = None
     notes: tuple[str, ...] = ()
     trace: tuple[str, ...] = ()  # the rules that decided it (kind, donors, programme): "why?"
+    conversion: tuple[float, str] | None = None  # the text's own conversion of the amount (amount, ISO code)
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """JSON-ready form; ``amount`` is an int when it is whole."""

@@ -281,3 +281,10 @@ def test_a_dateline_dash_glued_to_the_first_donor_keeps_it() -> None:
     text = "STOCKHOLM (Reuters) -Sweden, Norway and Denmark will jointly give $500 million to PURL for Ukraine."
     [p] = extract(text).pledges
     assert p.donors == ("DNK", "NOR", "SWE")
+
+
+def test_a_pledge_restated_in_its_stated_conversion_is_kept_once() -> None:
+    text = ("Norway gives about $150 million to Ukraine's power grid. "
+            "Norway will allocate NOK 1.5 billion (about $148 million) for electricity and heating in Ukraine.")  # fmt: skip
+    pledges = extract(text, published=datetime.date(2025, 11, 20)).pledges
+    assert [(p.amount, p.currency) for p in pledges] == [(1.5e9, "NOK")]
