@@ -106,7 +106,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         donors_of = [
             (d, how, m) if d else (art.last_whole[1], "the whole before", ()) for d, how, m in donors_of
         ]
-    first_mention = mentions[0] if mentions else None
+    # The sentence's acting country: its first mention outside a relative clause ("Kishida, who condemned
+    # Russia, announced $470m": Russia does not act there).
+    relative = [(a, b) for a, b in clauses if a > 0 and lex.relative_opener.match(sentence, a)]
+    first_mention = next((m for m in mentions if not any(a <= m.start < b for a, b in relative)), None)
     if first_mention and set(first_mention.codes) <= lex.non_aid_subjects:
         return []  # "Russia's budget puts ..."
 

@@ -158,3 +158,10 @@ def test_a_case_ending_joined_to_an_abbreviation_is_not_the_giver() -> None:
     assert eu.codes == ("EUU",) and not eu.giver
     eu = find_donors("Az EU 3 milliárd eurót ad Ukrajnának.", hu)[0]
     assert eu.codes == ("EUU",) and eu.giver
+
+
+def test_an_aggressor_named_in_a_relative_clause_does_not_stop_the_pledge() -> None:
+    text = "Japan, which condemned Russia for its war, announced a new grant of $470 million to Ukraine."
+    [p] = extract(text).pledges
+    assert (p.donors, p.amount) == (("JPN",), 470e6)
+    assert not extract("Russia's budget puts $120 billion into its war on Ukraine.").pledges
