@@ -180,9 +180,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(note)
         if money.qualifier:
             notes.append(f"amount qualified: {money.qualifier}")
-        # A range counts at its lower bound ("€500-600m": surely €500m), as an analyst (and LABELLING.md) does.
-        amount = money.amount if money.amount_low is None else money.amount_low
-        if money.amount_low is not None:
+        # Money given counts a range at its lower bound ("€500-600m": surely €500m), as an analyst (and
+        # LABELLING.md) does; a goal keeps its upper one ("$12bn to $15bn in 2026": the ask is up to $15bn).
+        amount = money.amount
+        if money.amount_low is not None and kind != Kind.TARGET:
+            amount = money.amount_low
             notes.append(f"range: up to {money.amount:,.0f}")
         conversion = None
         if money.converted_to:
