@@ -278,7 +278,9 @@ def test_a_split_told_paragraphs_after_the_joint_purl_package_is_its_shares() ->
 
 
 def test_a_dateline_dash_glued_to_the_first_donor_keeps_it() -> None:
-    text = "STOCKHOLM (Reuters) -Sweden, Norway and Denmark will jointly give $500 million to PURL for Ukraine."
+    text = (
+        "STOCKHOLM (Reuters) -Sweden, Norway and Denmark will jointly give $500 million to PURL for Ukraine."
+    )
     [p] = extract(text).pledges
     assert p.donors == ("DNK", "NOR", "SWE")
 
