@@ -619,13 +619,13 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
     converted = [s for s in statements if s.kind == Kind.PLEDGE and s.conversion is not None]
     for s in statements:
         if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in converted):
-            continue  # "Norway gives about $150m" above "NOK 1.5bn (about $150m)": one pledge, as first stated
+            continue  # "Norway gives about $150m" beside "NOK 1.5bn (about $150m)": one pledge, in its own currency
         if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
                 near = abs(js.start - s.start) <= _SHARE_REACH and js.start != s.start
                 # Outside PURL, where shares come in their own currencies, only a smaller amount in the
                 # package's currency is a share of it ("A, B and C announced $300m. A puts $120m in").
-                within = s.program == PURL or (s.currency == js.currency and s.amount < js.amount)
+                within = js.program == PURL or (s.currency == js.currency and s.amount < js.amount)
                 # In an article about PURL, a member's amount with no programme word of its own next to the
                 # joint PURL package is its share ("Three Nordic countries to fund $500m ... Sweden is
                 # pledging $275m").
@@ -633,7 +633,7 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
                     js.program == PURL
                     and ("programme: default" in s.trace or "programme: article" in s.trace)
                 )
-                if near and same and (within or js.program == PURL) and s.donors[0] in js.donors:
+                if near and same and within and s.donors[0] in js.donors:
                     s = replace(
                         s,
                         kind=Kind.SHARE,
