@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aidtrack.extract.lexicon import Lexicon
+from aidtrack.extract.money import OPEN_BRACKET
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,8 @@ _LIST_BREAK = re.compile(r"[:—–]|\s-\s")
 
 def _bracketed_amount(sentence: str, end: int, blocked: Sequence[tuple[int, int]]) -> bool:
     """An amount in brackets right after the name ("Canada (€171 million)")."""
-    m = _OPEN_BRACKET.match(sentence, end)
+    m = OPEN_BRACKET.match(sentence, end)
     return m is not None and any(b0 == m.end() for b0, _ in blocked)
-
-
-_OPEN_BRACKET = re.compile(r"\s*\(\s*")
 
 
 def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:

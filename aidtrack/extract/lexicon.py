@@ -236,19 +236,18 @@ class Lexicon:
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
         self.institutions: frozenset[str] = frozenset(common.get("institutions", []))
+        self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
         # A donor's own national currency, where one country uses it ("USA" -> "USD").
         self.country_currency: dict[str, str] = {
             code: currency
             for currency, code in cldr.national_currencies(tuple(common.get("donor_countries", []))).items()
         }
-        # "The government will add 7.5 billion Danish kroner": a national currency names its government.
+        # "The government will add 7.5 billion Danish kroner": a national currency names its government
+        # (never the seller's, the recipient's or the aggressor's).
+        not_givers = self.purl_sellers | self.never_donors | self.non_aid_subjects
         self.currency_countries: dict[str, str] = {
-            currency: code
-            for currency, code in cldr.national_currencies(tuple(common.get("donor_countries", []))).items()
-            if code not in self.purl_sellers and code not in set(common.get("never_donors", []))
-            and code not in set(common.get("non_aid_subjects", []))
-        }  # fmt: skip
-        self.non_aid_subjects: frozenset[str] = frozenset(common.get("non_aid_subjects", []))
+            currency: code for code, currency in self.country_currency.items() if code not in not_givers
+        }
 
         prefix = alternation(list(self.currency_prefixes) + sorted(self.currency_codes))
         words = self.currency_words.source
@@ -354,12 +353,11 @@ class Lexicon:
         self._boilerplate = data.get("boilerplate_openers", [])
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
         reported = "|".join(_cue_regex(e) for e in data.get("anaphora_reported", [])) or r"(?!x)x"
-        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?(?i:{anaphora}|{reported})\b")
+        pronoun = rf"(?i:{anaphora}|{reported})\b"
+        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?{pronoun}")
         # The same after a longer opening phrase ("According to the broadcaster, the government ..."): only
         # where other evidence names the country (the amount's national currency).
-        self.anaphora_late_re = re.compile(
-            rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?(?i:{anaphora}|{reported})\b"
-        )
+        self.anaphora_late_re = re.compile(rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?{pronoun}")
         self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
 
     # -- dates and sentences ----------------------------------------------------------------------

@@ -95,7 +95,7 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
                 bare.currency == ""
                 and found
                 and lex.carried_currency_re.search(sentence, 0, m.start())
-                and not _CONVERSION_GAP.fullmatch(sentence, found[-1].end, m.start())
+                and not OPEN_BRACKET.fullmatch(sentence, found[-1].end, m.start())
             ):
                 # "€40m for drones and another 25m for demining", "Canada (€171m), the Netherlands (214m)":
                 # an amount added to one before it is in that one's currency.
@@ -137,8 +137,9 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
     return _fold_conversions(sentence, _join_ranges(sentence, found, lex), lex)
 
 
-# "580 milhões de dólares (3,1 bilhões de reais)": a bracket right after an amount restates it.
-_CONVERSION_GAP = re.compile(r"\s*\(\s*")
+# An opening bracket with the spaces around it. Right after an amount, it restates it ("580 milhões de
+# dólares (3,1 bilhões de reais)"); right after a name, it holds that name's own amount.
+OPEN_BRACKET = re.compile(r"\s*\(\s*")
 _NO_SCALE = "?"  # the currency of a bare number in a list: it takes the list's scale too ("1,5 y 3 millones")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")  # "1,5", "12": never a year or a long figure
 

@@ -41,9 +41,7 @@ def split_sentences(text: str, lex: Lexicon) -> list[tuple[int, int]]:
             glued.isupper() and (text[m.start() - 1].islower() or text[m.start() - 1].isdigit())
         ):
             continue  # "U.S.Army", "nato.int": no lost space there
-        paragraph = (
-            "\n" in text[m.start() : m.end()] and _BLANK_LINE.search(text, m.start(), m.end()) is not None
-        )
+        paragraph = _BLANK_LINE.search(text, m.start(), m.end()) is not None
         line = m.group("line")
         before = text[max(0, m.start() - 3) : m.start()].rstrip()[-1:]
         if line is not None and line.islower() and before not in ".!?:;":
