@@ -181,6 +181,7 @@ class Lexicon:
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
+            "year_spans",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -268,7 +269,10 @@ class Lexicon:
             rf"(?:\s?(?:{ranges})\s?(?:{prefix})?\s?(?P<num2>{numeric}))?"
             # A scale may run into its currency: Swedish "300 mnkr", "2 mdkr" (miljoner / miljarder kronor).
             rf"(?:[\s-]?(?P<scale>(?i:{scales}))(?:(?![\w])|(?=(?i:{words})(?![\w]))))?"
-            rf"(?:[\"”’]?(?:\s|(?<=[^\W\d_]))(?P<post>(?i:{words})|{codes})(?![\w]))?"
+            # An editor's word in brackets may stand before the currency: "200 млн (американских – ред.)
+            # долларов" (the quoted minister said "200 million dollars"; the editor says which).
+            rf"(?:(?:\s?\((?P<note>[^()\d]{{1,40}})\))?"
+            rf"[\"”’]?(?:\s|(?<=[^\W\d_]))(?P<post>(?i:{words})|{codes})(?![\w]))?"
         )
         self.range_between_re = (
             re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None

@@ -63,6 +63,10 @@ def parse_number(text: str, has_scale: bool, decimal_mark: str = ".") -> float:
     return float(text)
 
 
+# The end of an editor's insertion: "– ред.", "– Ред.", "- Red.", or an outlet's initials ("– ЕП").
+_EDITOR_SIGNATURE = re.compile(r"[.,]?\s*[-–—]\s*[^\W\d_]{1,6}\.?\s*$")
+
+
 def _currency_of(match: re.Match[str], lex: Lexicon) -> str | None:
     pre, post = match.group("pre"), match.group("post")
     pre_cur = None
@@ -71,6 +75,10 @@ def _currency_of(match: re.Match[str], lex: Lexicon) -> str | None:
     post_cur = None
     if post:
         post_cur = post if post in lex.currency_codes else lex.currency_words.get(post.lower())
+        note = _EDITOR_SIGNATURE.sub("", match.group("note") or "").strip()
+        if note:
+            # "(американских – ред.) долларов": the editor's adjective and the currency are one name.
+            post_cur = lex.currency_words.get(f"{note} {post}".lower(), post_cur)
     if pre_cur and post_cur:
         # "$500 million US dollars": the more specific one wins.
         return post_cur if pre_cur in lex.ambiguous else pre_cur

@@ -189,3 +189,13 @@ def test_a_dollar_of_the_united_states_is_usd_on_any_site() -> None:
     assert p.currency == "USD"
     [c] = extract("Canada will give CAN$200 million ($143 million) to Ukraine.").pledges
     assert (c.amount, c.currency) == (200e6, "CAD")
+
+
+def test_an_editors_word_in_brackets_before_the_currency_is_part_of_its_name() -> None:
+    # A quoted minister said "200 million dollars"; the editor adds which dollars, signed "– ред.".
+    text = "«Канада передасть Україні 200 мільйонів (американських – ред.) доларів», – сказала міністерка."
+    [p] = extract(text, language="uk").pledges
+    assert (p.amount, p.currency) == (200e6, "USD")
+    # The same insertion without a currency word of its own leaves the currency as said.
+    [q] = extract("Канада выделит Украине 200 млн (в этом году. – ред.) евро на оружие.", language="ru").pledges
+    assert (q.amount, q.currency) == (200e6, "EUR")
