@@ -173,8 +173,11 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         share=bool(share_spans),
         joint_total=_fires("joint_total", text, lex),
         # Next year's budget line is an envelope; "an additional DKK 10bn next year" is an increase of it.
+        # Money over a span of years is an envelope ("the framework is €2bn for 2026-2028") unless a
+        # government acts on it ("approved an agreement to allocate €237.5m between 2024 and 2027").
         framework=_fires("frameworks", text, lex)
-        or (_fires("budget_year", text, lex) and not _adds_amount(text, lex)),
+        or (_fires("budget_year", text, lex) and not _adds_amount(text, lex))
+        or (_fires("year_spans", text, lex) and not _fires("pledge_verbs", text, lex)),
         subset_selection=subset["subset_selections"].fires(text),
         subset_count=subset["subset_counts"].fires(text),
         subset_whole_so_far=subset["subset_whole_so_far"].fires(text),

@@ -290,3 +290,10 @@ def test_a_pledge_restated_in_its_stated_conversion_is_kept_once() -> None:
             "Norway will allocate NOK 1.5 billion (about $148 million) for electricity and heating in Ukraine.")  # fmt: skip
     pledges = extract(text, published=datetime.date(2025, 11, 20)).pledges
     assert [(p.amount, p.currency) for p in pledges] == [(1.5e9, "NOK")]
+
+
+def test_money_over_a_span_of_years_is_an_envelope_unless_a_government_acts_on_it() -> None:
+    envelope = extract("Finland's support for Ukraine amounts to €2 billion for 2026-2028.")
+    assert not envelope.pledges
+    acted = extract("The Spanish government approved €240 million in military aid to Ukraine for 2025-2027.")
+    assert [(p.donors, p.amount) for p in acted.pledges] == [(("ESP",), 240e6)]
