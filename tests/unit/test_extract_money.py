@@ -197,5 +197,7 @@ def test_an_editors_word_in_brackets_before_the_currency_is_part_of_its_name() -
     [p] = extract(text, language="uk").pledges
     assert (p.amount, p.currency) == (200e6, "USD")
     # The same insertion without a currency word of its own leaves the currency as said.
-    [q] = extract("Канада выделит Украине 200 млн (в этом году. – ред.) евро на оружие.", language="ru").pledges
+    [q] = extract(
+        "Канада выделит Украине 200 млн (в этом году. – ред.) евро на оружие.", language="ru"
+    ).pledges
     assert (q.amount, q.currency) == (200e6, "EUR")
