@@ -102,12 +102,16 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             if (
                 bare.currency == ""
                 and found
-                and lex.carried_currency_re.search(sentence, 0, m.start())
+                and (
+                    lex.carried_currency_re.search(sentence, 0, m.start())
+                    or _converted_after(sentence, m, lex)
+                )
                 and not OPEN_BRACKET.fullmatch(sentence, found[-1].end, m.start())
             ):
                 # "€40m for drones and another 25m for demining", "Canada (€171m), the Netherlands (214m)":
-                # an amount added to one before it is in that one's currency.
-                found.append(replace(bare, currency=found[-1].currency))
+                # an amount added to one before it is in that one's currency; so is one the outlet converts
+                # ("3 million Canadian dollars ($2.2m) to X and 13 million ($9.5m) to Y").
+                found.append(replace(bare, currency=_carried_currency(sentence, found)))
                 pending = []
                 continue
             if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
@@ -150,6 +154,21 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
 OPEN_BRACKET = re.compile(r"\s*\(\s*")
 _NO_SCALE = "?"  # the currency of a bare number in a list: it takes the list's scale too ("1,5 y 3 millones")
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")  # "1,5", "12": never a year or a long figure
+
+
+def _carried_currency(sentence: str, found: list[Money]) -> str:
+    """The currency of the latest amount, not of its conversion in brackets ("3 million Canadian dollars
+    ($2.2 million)" carries CAD)."""
+    if len(found) > 1 and OPEN_BRACKET.fullmatch(sentence, found[-2].end, found[-1].start):
+        return found[-2].currency
+    return found[-1].currency
+
+
+def _converted_after(sentence: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A bracket with an amount in a currency right after the bare amount: the outlet's conversion of it."""
+    bracket = OPEN_BRACKET.match(sentence, m.end())
+    after = lex.money_re.match(sentence, bracket.end()) if bracket else None
+    return after is not None and _currency_of(after, lex) is not None
 
 
 def _bare_amount(m: re.Match[str], lex: Lexicon) -> Money | None:
@@ -287,9 +306,10 @@ def resolve_currency(
         if source_country and source_country in by_country:
             code = by_country[source_country]
             return code, f"bare {sign} read as {code} from source country {source_country}"
-        if len(donors) == 1 and donors[0] in by_country and source_country is None:
+        if len(donors) == 1 and donors[0] in by_country:
             # "Ottawa will contribute 200 million dollars", "New Zealand will give $15m": the figure is
-            # the donor government's own, in its own dollars (outlets converting write "US$").
+            # the donor government's own, in its own dollars, on a Ukrainian or Spanish site too (outlets
+            # converting write "US$"); only a publisher in a dollar country of its own reads it otherwise.
             code = by_country[donors[0]]
             return code, f"bare {sign} read as {code} from donor {donors[0]}"
         return rule.get("default"), f"bare {sign} read as {rule.get('default')}"

@@ -117,6 +117,10 @@ def test_bare_dollar_of_a_dollar_country_donor_is_its_own_dollar() -> None:
     assert extract("New Zealand will give $15 million to PURL.").pledges[0].currency == "NZD"
     assert extract("Germany will give $500 million to PURL.").pledges[0].currency == "USD"
     assert extract("Canada will give US$500 million to PURL.").pledges[0].currency == "USD"
+    # A Ukrainian or Lithuanian site reporting the government's own figure: still its dollars.
+    nz = "New Zealand is allocating $15 million to PURL, its foreign ministry said."
+    assert extract(nz, url="https://www.ukrinform.ua/rubric/x").pledges[0].currency == "NZD"
+    assert extract(nz, url="https://www.lrt.lt/en/news/x").pledges[0].currency == "NZD"
 
 
 def test_a_country_adjective_names_its_currency() -> None:
@@ -201,3 +205,12 @@ def test_an_editors_word_in_brackets_before_the_currency_is_part_of_its_name() -
         "Канада выделит Украине 200 млн (в этом году. – ред.) евро на оружие.", language="ru"
     ).pledges
     assert (q.amount, q.currency) == (200e6, "EUR")
+
+
+def test_an_amount_the_outlet_converts_takes_the_currency_of_the_list_not_of_the_conversion() -> None:
+    text = (
+        "Canada will give 4 million Canadian dollars ($2.9 million) for demining and about 12 million"
+        " ($8.7 million) for winter clothing, the defence minister said."
+    )
+    pledges = extract(text).pledges
+    assert [(p.amount, p.currency) for p in pledges] == [(4e6, "CAD"), (12e6, "CAD")]
