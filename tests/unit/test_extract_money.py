@@ -209,7 +209,7 @@ def test_an_editors_word_in_brackets_before_the_currency_is_part_of_its_name() -
 
 def test_an_amount_the_outlet_converts_takes_the_currency_of_the_list_not_of_the_conversion() -> None:
     text = (
-        "Canada will give 4 million Canadian dollars ($2.9 million) for demining and about 12 million"
+        "Canada will give Ukraine 4 million Canadian dollars ($2.9 million) for demining and about 12 million"
         " ($8.7 million) for winter clothing, the defence minister said."
     )
     pledges = extract(text).pledges
