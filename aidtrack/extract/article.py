@@ -148,8 +148,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
         # ("... totalling SEK 75bn over three years") still makes it a sum.
         one_package = value and not lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
+        hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
-                          one_package)  # fmt: skip
+                          one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex))  # fmt: skip
         kind, rule = kind_rule(facts)
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
@@ -509,6 +510,20 @@ def _amount_from(
         if end <= g.start <= hi:
             return g if lex.amount_from_re.fullmatch(sentence, end, g.start) else None
     return None
+
+
+def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: int, lex: Lexicon) -> bool:
+    """The amount's recipient is another country: one named after a recipient word between the amount and
+    the next one ("€4bn in financial aid for Egypt", "50 million euros to Moldova"), else before it in its
+    clause ("will provide North Macedonia with €80m"), with no word of Ukraine on the way ("€100m to
+    Germany for IRIS-T systems for Ukraine" is aid to Ukraine)."""
+    if lex.other_recipient_re is None:
+        return False
+    end = money.conversion_end or money.end
+    if lex.other_recipient_re.search(sentence, end, hi):
+        return not lex.ukraine_re.search(sentence, end, hi)
+    before = list(lex.other_recipient_re.finditer(sentence, clause[0], money.start))
+    return bool(before) and not lex.ukraine_re.search(sentence, before[-1].start(), hi)
 
 
 def _publisher_gives(art: _Article) -> bool:

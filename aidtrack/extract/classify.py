@@ -276,6 +276,7 @@ class KindFacts:
     n_donors: int = 0
     annual_level: bool = False  # one of several amounts each tied to a different year
     package_value: bool = False  # "a package worth ...": the amount is what one package is worth
+    elsewhere: bool = False  # the amount goes to another country ("€50m in aid to Moldova")
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,7 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("not aid money (price, generic, non-aid, negated, too small)", None,
              lambda f: f.period == "other" or f.cues.generic or f.cues.non_aid or f.cues.negation
              or f.money.amount < MIN_AID_AMOUNT),
+    KindRule("money for another country than Ukraine", None, lambda f: f.elsewhere),
     KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),

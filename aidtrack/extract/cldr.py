@@ -44,6 +44,21 @@ def territory_names(loc: Locale, codes: list[str]) -> dict[str, str]:
     return out
 
 
+def country_names(loc: Locale, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The names of every country CLDR knows in ``loc`` (two-letter territory codes only: no "Europe", "World"
+    or "European Union"), except the ``exclude`` ones."""
+    return [
+        name
+        for code, name in loc.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in exclude and code not in _NOT_COUNTRIES
+    ]
+
+
+# CLDR's two-letter codes that are not one country: the EU, the eurozone, the UN, "Outlying Oceania",
+# pseudo-locales, "Unknown Region".
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
 def month_names(loc: Locale) -> dict[str, int]:
     """Month words -> 1..12, wide and abbreviated, in the format and stand-alone contexts."""
     out: dict[str, int] = {}

@@ -363,6 +363,21 @@ class Lexicon:
         # where other evidence names the country (the amount's national currency).
         self.anaphora_late_re = re.compile(rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?{pronoun}")
         self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
+        # Who receives an amount: Ukraine (its name, adjective or capital), or another country named right
+        # after a recipient word ("aid to Moldova", "provide North Macedonia with"). Optional key: a
+        # language without ``recipient_before`` never sends money elsewhere.
+        ukraine = [w for w, f in forms.items() if f.codes == ("UKR",) and f.form != "official"]
+        self.ukraine_re = re.compile(rf"(?<![\w-])(?:{alternation(ukraine) or '(?!x)x'})(?!\w)")
+        before = data.get("recipient_before", [])
+        sellers = {w for w, f in forms.items() if set(f.codes) <= set(self.common.get("purl_sellers", []))}
+        others = [w for w in data.get("other_recipients", []) if w not in sellers and w not in ukraine]
+        self.other_recipient_re = (
+            re.compile(
+                rf"(?<!\w)(?i:{alternation(before)})\s+(?:(?i:{fillers})\s+)*(?:{alternation(others)})(?!\w)"
+            )
+            if before and others
+            else None
+        )
 
     # -- dates and sentences ----------------------------------------------------------------------
     def _build_dates(self, data: dict[str, Any]) -> None:
@@ -503,6 +518,9 @@ def with_cldr(data: dict[str, Any], language: str, common: dict[str, Any]) -> di
                 names.append(form)
         entry["names"] = names
     data["donors"] = donors
+    # Every other country's name, for "aid to Moldova", "€4bn for Egypt": money that goes elsewhere.
+    data["other_recipients"] = list(dict.fromkeys([*(data.get("other_recipients") or []),
+                                                   *cldr.country_names(loc, exclude=("UA",))]))  # fmt: skip
     scales = cldr.scale_words(loc)
     short = [w for w in scales if len(w) <= 4 and w.isalpha()]
     scales |= {f"{w}.": scales[w] for w in short}

@@ -297,3 +297,13 @@ def test_money_over_a_span_of_years_is_an_envelope_unless_a_government_acts_on_i
     assert not envelope.pledges
     acted = extract("The Spanish government approved €240 million in military aid to Ukraine for 2025-2027.")
     assert [(p.donors, p.amount) for p in acted.pledges] == [(("ESP",), 240e6)]
+
+
+def test_money_for_another_country_than_ukraine_is_not_aid_to_ukraine() -> None:
+    assert not extract("The EU approved €3 billion in financial aid for Tunisia and Jordan.").pledges
+    assert not extract("The European Union will provide Moldova with 60 million euros in grants.").pledges
+    # Per amount: Ukraine's share stays a pledge, and money routed through an ally for Ukraine is Ukraine's.
+    both = extract("Germany will give €400 million to Ukraine and €40 million to Moldova.")
+    assert [(p.donors, p.amount) for p in both.pledges] == [(("DEU",), 400e6)]
+    via = extract("Belgium will pay €90 million to Germany for air defence systems for Ukraine.")
+    assert [(p.donors, p.amount) for p in via.pledges] == [(("BEL",), 90e6)]
