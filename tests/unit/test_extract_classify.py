@@ -297,6 +297,8 @@ def test_money_over_a_span_of_years_is_an_envelope_unless_a_government_acts_on_i
     assert not envelope.pledges
     acted = extract("The Spanish government approved €240 million in military aid to Ukraine for 2025-2027.")
     assert [(p.donors, p.amount) for p in acted.pledges] == [(("ESP",), 240e6)]
+    # An end year is a budget line to that year, whatever verb acts on it.
+    assert not extract("Berlin is committing €9 billion for Ukraine's defence through 2029.").pledges
 
 
 def test_money_for_another_country_than_ukraine_is_not_aid_to_ukraine() -> None:
