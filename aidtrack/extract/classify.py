@@ -69,6 +69,7 @@ class ClauseCues:
     past_verb: bool
     month_named: bool  # "in August", "on 6 February", with or without a year we can place it in
     future: bool
+    marked_new: bool  # "another", "a new package": the clause says the amount is new
     day: datetime.date | None
     month: tuple[int, int] | None
 
@@ -191,6 +192,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         past_verb=_fires("past_verbs", text, lex),
         month_named=_names_month(dated, lex),
         future=_fires("future_markers", text, lex),
+        marked_new=_fires("new_markers", text, lex),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
     )
@@ -298,9 +300,11 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),
-    # "In total, the new package will be worth €400m": what a package to come is worth, not a running total.
+    # "In total, the package will be worth €400m", "The new package, totaling DKK 1.4bn": what a package to come
+    # or a new one is worth, not a running total.
     KindRule("a running-total cue", "total",
-             lambda f: (f.cues.aggregate_strong and not (f.package_value and f.cues.future and f.has_donors))
+             lambda f: (f.cues.aggregate_strong
+                        and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
              or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,

@@ -39,9 +39,13 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     mentions: list[DonorMention] = []
     previous: DonorMention | None = None
     closed = False  # the non-giving list before has had its "and": a comma after it ends the list
+    credit = _CREDIT_LINE.search(sentence)  # "... for Ukraine – Pentagon chief": who said it, not who gives
     for m in lex.donor_re.finditer(sentence):
         start, end = m.span()
         if any(b0 < end and start < b1 for b0, b1 in blocked):
+            continue
+        if credit is not None and start >= credit.start():
+            mentions.append(DonorMention(start, end, lex.donor_table[m.group(0)].codes, "credit", False))
             continue
         form = lex.donor_table[m.group(0)]
         # A person acts; only a country's name or adjective can name a thing ("US weapons", "German industry").
@@ -50,8 +54,13 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         # "Canada (€171 million), the Netherlands (€214 million)": a country with its own amount in brackets
         # gives it, whatever preposition stands before ("pledges including Canada (€171m)").
         bracketed = _bracketed_amount(sentence, end, blocked)
-        if giver and not bracketed and lex.non_giver_re.search(sentence, max(0, start - 40), start):
-            giver = False
+        if (
+            giver
+            and not bracketed
+            and lex.non_giver_re.search(sentence, max(0, start - 40), start)
+            and not (lex.acting_after_re is not None and lex.acting_after_re.match(sentence, end))
+        ):
+            giver = False  # "co-financing with Germany"; not "with Norway pledging a further $500m"
         word = m.group(0)
         stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
         if giver and stemmed and lex.non_giver_ending_re is not None and lex.non_giver_ending_re.search(word):
@@ -82,6 +91,9 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     return mentions
 
 
+# A headline's credit after a final dash: "Coalition pledges $98bn for Ukraine – Pentagon chief" (a few words,
+# no figure, to the end of the sentence).
+_CREDIT_LINE = re.compile(r"\s[-–—]\s+(?:[^\W\d_][\w'’.-]*\s*){1,4}[.!]?\s*$")
 # A case ending after a hyphen or colon, right after a name ("EU-ban", "EU:ssa").
 _JOINED_ENDING = re.compile(r"[-:]([^\W\d_]{1,4})(?![\w-])")
 # A colon or a dash between two names ends the list: "aid to Ukraine: the Netherlands will pay ...".

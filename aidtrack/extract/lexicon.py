@@ -346,6 +346,10 @@ class Lexicon:
         # "..., Ottawa said.": a name followed by a verb of saying speaks for itself, whatever list is before.
         speech = data.get("speech_verbs", [])
         self.speaker_after_re = re.compile(rf"\s+(?i:{alternation(speech)})\b") if speech else None
+        # "with Norway pledging a further $500m": a giving verb right after the name makes it act, whatever
+        # preposition stands before it.
+        acting = data.get("acting_after", [])
+        self.acting_after_re = re.compile(rf"\s+(?i:{alternation(acting)})\b") if acting else None
         # "$275 million from Sweden": the gap between an amount and the country that gives it.
         froms = data.get("amount_from", [])
         self.amount_from_re = (
@@ -353,7 +357,11 @@ class Lexicon:
         )
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
-        anaphora = alternation(data.get("anaphora", []))
+        # Literal pronouns ("It", "The government") and "re:" patterns ("The new package, totaling ...").
+        anaphora = "|".join(
+            [alternation([e for e in data.get("anaphora", []) if not e.startswith("re:")])]
+            + [_cue_regex(e) for e in data.get("anaphora", []) if e.startswith("re:")]
+        )
         self._boilerplate = data.get("boilerplate_openers", [])
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
         reported = "|".join(_cue_regex(e) for e in data.get("anaphora_reported", [])) or r"(?!x)x"
