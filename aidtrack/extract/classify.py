@@ -257,7 +257,18 @@ def annual_levels(
         found = _YEAR.search(text) or lex.cues["year_words"].search(text)
         if found:
             years[i] = found.group(0).lower()
-    return set(years) if len(set(years.values())) >= 2 else set()
+    if len(set(years.values())) < 2:
+        return set()
+    # The series goes on in amounts whose clause names no year of its own ("..., and even earlier almost DKK
+    # 19bn"); an increase ("another", "an additional") is still a pledge.
+    return {
+        i
+        for i, money in enumerate(monies)
+        if i in years
+        or not lex.cues["new_markers"].search(
+            sentence, *next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
+        )
+    }
 
 
 def _running_total(cues: ClauseCues) -> str:

@@ -370,7 +370,9 @@ class Lexicon:
         # The same after a longer opening phrase ("According to the broadcaster, the government ..."): only
         # where other evidence names the country (the amount's national currency).
         self.anaphora_late_re = re.compile(rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?{pronoun}")
-        self.boilerplate_re = re.compile(rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})\b")
+        self.boilerplate_re = re.compile(
+            rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})(?:(?<=\W)|\b)"
+        )
         # Who receives an amount: Ukraine (its name, adjective or capital), or another country named right
         # after a recipient word ("aid to Moldova", "provide North Macedonia with"). Optional key: a
         # language without ``recipient_before`` never sends money elsewhere.

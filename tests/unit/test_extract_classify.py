@@ -241,6 +241,10 @@ def test_yearly_levels_set_side_by_side_are_not_pledges() -> None:
     text = "Next year Norway will allocate NOK 50 billion to Ukraine, while in 2024 the figure was NOK 35 billion."
     result = extract(text, published=datetime.date(2025, 10, 1))
     assert not result.pledges
+    # The series goes on in a clause with no year of its own.
+    chain = extract("Next year Sweden will spend SEK 40 billion on Ukraine, while in 2024 the figure was SEK 30"
+                    " billion, and even earlier about SEK 20 billion.", published=datetime.date(2025, 10, 1))  # fmt: skip
+    assert not chain.pledges
     # An increase next to last year's level is still a pledge of its own.
     more = extract("Norway will give Ukraine another NOK 5 billion this year, after NOK 35 billion in 2024.",
                    published=datetime.date(2025, 10, 1))  # fmt: skip
