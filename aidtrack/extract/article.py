@@ -144,6 +144,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             )
         ):
             role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
+        if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
+            role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
         value = _package_value(sentence, money, lex)
         # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
         # ("... totalling SEK 75bn over three years") still makes it a sum.
@@ -510,6 +512,22 @@ def _amount_from(
         if end <= g.start <= hi:
             return g if lex.amount_from_re.fullmatch(sentence, end, g.start) else None
     return None
+
+
+def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_of: list[_Assigned]) -> bool:
+    """A smaller amount after a colon that follows a larger one of the same donors and currency in the same
+    sentence: the colon opens its breakdown."""
+    money = monies[i]
+    for k in range(i):
+        whole = monies[k]
+        if (
+            whole.currency == money.currency
+            and whole.amount > money.amount
+            and donors_of[k][0] == donors_of[i][0]
+            and ":" in sentence[whole.conversion_end or whole.end : money.start]
+        ):
+            return True
+    return False
 
 
 def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: int, lex: Lexicon) -> bool:

@@ -313,3 +313,11 @@ def test_money_for_another_country_than_ukraine_is_not_aid_to_ukraine() -> None:
     assert [(p.donors, p.amount) for p in both.pledges] == [(("DEU",), 400e6)]
     via = extract("Belgium will pay €90 million to Germany for air defence systems for Ukraine.")
     assert [(p.donors, p.amount) for p in via.pledges] == [(("BEL",), 90e6)]
+
+
+def test_amounts_after_a_colon_that_break_down_a_larger_pledge_are_its_parts() -> None:
+    text = ("Estonia will give €12 million to the demining coalition for Ukraine: €8 million for equipment and"
+            " €4 million for training.")  # fmt: skip
+    result = extract(text, published=datetime.date(2025, 11, 25))
+    assert [(p.amount, p.kind) for p in result.pledges] == [(12e6, "pledge")]
+    assert sorted(s.amount for s in result.statements if s.kind == "share") == [4e6, 8e6]
