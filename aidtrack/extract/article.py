@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from aidtrack.extract.classify import (
     clause_cues,
     clause_dates,
     covers_subset,
+    is_past,
     kind_rule,
     package_owners,
     period_after,
@@ -51,6 +53,9 @@ class _Article:
     pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
     # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
     last_whole: tuple[int, tuple[str, ...]] | None = None
+    # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
+    # were financed by:"), every amount is background.
+    background: bool = False
 
 
 def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
@@ -72,12 +77,37 @@ def extract_statements(
     art = _Article(text, lex, published, source_country, lex.cues["purl"].search(text) is not None,
                    split_sentences(text, lex))  # fmt: skip
     statements: list[Statement] = []
+    bullets_recap = False  # the sentence that opened the current list of bullets recaps
     for index, (start, end) in enumerate(art.spans):
         sentence = text[start:end]
+        if _HEADING.fullmatch(sentence):
+            # "Background:" opens background until the next heading ("Details:", "Quote:").
+            art.background = lex.background_heading_re.match(sentence) is not None
+        bullet = _BULLET.match(sentence) is not None
+        if not bullet:
+            bullets_recap = sentence.rstrip().endswith(":") and _recaps(sentence, lex, published)
+        recap_list = bullet and bullets_recap
         if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
+            continue
+        if recap_list and not art.background:
+            art.background = True
+            statements.extend(_sentence_statements(art, index, sentence, start))
+            art.background = False
             continue
         statements.extend(_sentence_statements(art, index, sentence, start))
     return _article_pass(statements)
+
+
+# A heading line: a few words and a colon, alone ("Background:", "Details:").
+_HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:\s*")
+# A list item: "- The Netherlands ($500m) – announced 4 August", "• Denmark ...".
+_BULLET = re.compile(r"\s*[-–—•*▪●]\s")
+
+
+def _recaps(sentence: str, lex: Lexicon, published: datetime.date | None) -> bool:
+    """The sentence recaps ("The first two packages were financed by:"), for the list items after it."""
+    cues = clause_cues(sentence, lex, published)
+    return cues.recap_strong or cues.recap_weak or is_past(cues, published)
 
 
 def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) -> list[Statement]:
@@ -123,7 +153,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
-        if not cues.recap_strong and lex.cues["recap_sentence"].search(sentence, 0, money.start):
+        if not cues.recap_strong and (
+            art.background or lex.cues["recap_sentence"].search(sentence, 0, money.start)
+        ):
             # "He thanked Sweden for ..., and Belgium for another $1bn": what the sentence opens with
             # governs every amount after it, whatever clause it stands in.
             cues = replace(cues, recap_strong=True)
@@ -134,9 +166,15 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if each == "after" and period == "other":
             period = None  # "€10m apiece" after a list of donors: each gives it, not a unit price
         role = roles.get(i)
+        # "Additionally, the package allocates SEK 5bn towards ...": a package of the text before as the
+        # subject names one of its parts, as "This includes ..." does.
+        package_subject = (
+            donor_how == "anaphora"
+            and lex.cues["container_nouns"].pattern.match(sentence[_opener_end(sentence) :]) is not None
+        )
         if (
             role is None
-            and inside
+            and (inside or package_subject)
             and donors
             and any(
                 j < index and d == donors and a > money.amount and c == money.currency
@@ -514,6 +552,15 @@ def _amount_from(
     return None
 
 
+_OPENER = re.compile(r"\W*(?:\w+,\s+)?")
+
+
+def _opener_end(sentence: str) -> int:
+    """Where the sentence's subject starts, after an opening adverb and its comma ("Additionally, ...")."""
+    m = _OPENER.match(sentence)
+    return m.end() if m else 0
+
+
 def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_of: list[_Assigned]) -> bool:
     """A smaller amount after a colon that follows a larger one of the same donors and currency in the same
     sentence: the colon opens its breakdown."""
@@ -636,7 +683,7 @@ def _restates(s: Statement, other: Statement) -> bool:
 
 # How far apart (in characters) a member's amount and the joint package it is a share of may stand: a
 # few paragraphs, as a news story tells the package first and its split later.
-_SHARE_REACH = 1500
+_SHARE_REACH = 3000
 
 
 def _article_pass(statements: list[Statement]) -> list[Statement]:

@@ -321,3 +321,31 @@ def test_amounts_after_a_colon_that_break_down_a_larger_pledge_are_its_parts() -
     result = extract(text, published=datetime.date(2025, 11, 25))
     assert [(p.amount, p.kind) for p in result.pledges] == [(12e6, "pledge")]
     assert sorted(s.amount for s in result.statements if s.kind == "share") == [4e6, 8e6]
+
+
+def test_a_background_heading_and_bullets_under_a_recap_are_background() -> None:
+    text = (
+        "On Monday, the Estonian government approved €3 million for PURL, the defence ministry said.\n\n"
+        "Background:\n\n"
+        "Belgium announced a contribution of €100 million, while Canada pledged US$500 million for PURL.\n\n"
+        "Details:\n\nEstonia will also give Ukraine €1 million for demining."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 2))
+    assert sorted((p.donors, p.amount) for p in result.pledges) == [(("EST",), 1e6), (("EST",), 3e6)]
+    assert {s.donors for s in result.statements if s.kind == "recap"} == {("BEL",), ("CAN",)}
+    listed = (
+        "The first two PURL packages were financed by:\n\n"
+        "- The Netherlands ($500 million) – announced 4 August\n\n"
+        "- Denmark, Norway and Sweden (jointly about $500 million)"
+    )
+    assert not extract(listed).pledges
+
+
+def test_a_package_of_the_text_before_as_subject_names_one_of_its_parts() -> None:
+    text = (
+        "Finland has announced a military aid package for Ukraine worth €200 million. Additionally, the package"
+        " allocates €50 million to the Ukrainian defence industry."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 2))
+    assert [(p.donors, p.amount) for p in result.pledges] == [(("FIN",), 200e6)]
+    assert [(s.donors, s.amount) for s in result.statements if s.kind == "share"] == [(("FIN",), 50e6)]
