@@ -349,3 +349,13 @@ def test_a_package_of_the_text_before_as_subject_names_one_of_its_parts() -> Non
     result = extract(text, published=datetime.date(2025, 12, 2))
     assert [(p.donors, p.amount) for p in result.pledges] == [(("FIN",), 200e6)]
     assert [(s.donors, s.amount) for s in result.statements if s.kind == "share"] == [(("FIN",), 50e6)]
+
+
+def test_a_sum_received_from_several_donors_named_after_it_goes_to_review() -> None:
+    # No "jointly": most often the outlet adds two countries' separate pledges.
+    [p] = extract(
+        "Ukraine will receive over $70 million in military aid from Australia and New Zealand."
+    ).pledges
+    assert p.confidence < 0.6
+    [q] = extract("Ukraine will receive $500 million jointly funded by Denmark, Norway and Sweden.").pledges
+    assert q.confidence >= 0.6
