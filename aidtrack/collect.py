@@ -65,6 +65,7 @@ def parsed_document(
                 url=article.canonical_url,
                 source_country=source.country,
                 language=choice.language,
+                title=article.title,
             ).statements
         )
     return ParsedDocument(

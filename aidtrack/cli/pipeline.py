@@ -279,6 +279,7 @@ def _extract_line(line: str, line_no: int, explain: bool = False, language: str 
                 url=item.get("url"),
                 source_country=item.get("country"),
                 language=chosen.language,
+                title=item.get("title") if isinstance(item.get("title"), str) else None,
             )
     except (ValueError, TypeError) as exc:
         return {"id": item_id, "line": line_no, "error": one_line(exc)}
@@ -296,7 +297,7 @@ def extract(
         typer.Option("--language", "-l", help="language of every line (default: each line's, else detected)"),
     ] = None,
 ) -> None:
-    """JSON lines in ({"id", "text", "published"?, "url"?, "country"?, "language"?}), JSON lines out
+    """JSON lines in ({"id", "text", "published"?, "url"?, "title"?, "country"?, "language"?}), JSON lines out
     (pledges, aggregates, targets, and the language read), one per input line in the same order; a bad
     line gets an error object (with its id and line number) and the stream goes on. Exit status 1 if
     any line was bad."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from aidtrack.extract.article import extract_statements, source_country_from_url
+from aidtrack.extract.article import extract_statements, headline_from_url, source_country_from_url
 from aidtrack.extract.lexicon import LexiconError, load_lexicon
 from aidtrack.extract.statements import Extraction, Statement
 from aidtrack.settings import LedgerPolicy
@@ -30,14 +30,17 @@ def extract(
     url: str | None = None,
     source_country: str | None = None,
     language: str = "en",
+    title: str | None = None,
 ) -> Extraction:
     """Find the money statements in ``text`` (an article body or one sentence).
 
     ``published`` anchors relative dates ("on Monday", "in August") and tells recaps from news;
     ``source_country`` (ISO alpha-3 of the publisher), else the ``url`` host, decides a bare "$"
-    (CAD for a Canadian government page); ``language`` picks the lexicon directory.
+    (CAD for a Canadian government page); ``language`` picks the lexicon directory; ``title`` (else the
+    ``url``'s slug) may name the giver of a sentence that leaves it unsaid.
     Raises ``LexiconError`` for a language without a lexicon.
     """
     lex = load_lexicon(language)
     country = source_country or source_country_from_url(url, lex)
-    return Extraction(tuple(extract_statements(text or "", lex, published, country)))
+    headline = title or headline_from_url(url)
+    return Extraction(tuple(extract_statements(text or "", lex, published, country, headline)))

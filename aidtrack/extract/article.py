@@ -51,11 +51,17 @@ class _Article:
     # (sentence index, donors, amount, currency as written) of the pledges read so far, for the parts of
     # a package described in a later sentence.
     pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
+    # The same for every amount with a giver, whatever it turned out to be (an envelope, a total, a pledge).
+    seen: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
     # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
     last_whole: tuple[int, tuple[str, ...]] | None = None
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
     # were financed by:"), every amount is background.
     background: bool = False
+    # The donors the headline names (the page's title, else its address's slug): the giver of a sentence
+    # with no subject of its own when no sentence before names one ("Approximately $680m for the purchase of
+    # a PURL package" under "Canada reinforces its support ...").
+    headline_donors: tuple[str, ...] = ()
 
 
 def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
@@ -69,13 +75,39 @@ def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
     return None
 
 
+_SLUG_WORD = re.compile(r"[^\W\d_]+")
+
+
+def headline_from_url(url: str | None) -> str | None:
+    """A headline from an address's slug ("/2025/08/25/canada-reinforces-its-support-for-ukraine/" ->
+    "Canada Reinforces Its Support For Ukraine"); None when the last segment is not words joined by dashes."""
+    if not url:
+        return None
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    if not segments:
+        return None
+    slug = segments[-1].rsplit(".", 1)[0]
+    words = [w for w in re.split(r"[-_]+", slug) if w]
+    if len(words) < 3 or not all(_SLUG_WORD.fullmatch(w) or w.isdigit() for w in words):
+        return None
+    return " ".join(w.capitalize() for w in words)
+
+
 def extract_statements(
-    text: str, lex: Lexicon, published: datetime.date | None, source_country: str | None
+    text: str,
+    lex: Lexicon,
+    published: datetime.date | None,
+    source_country: str | None,
+    headline: str | None = None,
 ) -> list[Statement]:
     """All statements in ``text`` in reading order (see ``aidtrack.extract.extract``); ``lex`` may be
-    any compiled lexicon (``load_lexicon(language)`` or ``read_lexicon(folder)``)."""
+    any compiled lexicon (``load_lexicon(language)`` or ``read_lexicon(folder)``). ``headline`` (the
+    page's title, or its address's slug) may name the giver the text leaves unsaid."""
     art = _Article(text, lex, published, source_country, lex.cues["purl"].search(text) is not None,
                    split_sentences(text, lex))  # fmt: skip
+    if headline:
+        groups = group_donors(headline, find_donors(headline, lex), lex)
+        art.headline_donors = groups[0].codes if len(groups) == 1 else ()
     statements: list[Statement] = []
     bullets_recap = False  # the sentence that opened the current list of bullets recaps
     for index, (start, end) in enumerate(art.spans):
@@ -144,6 +176,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         return []  # "Russia's budget puts ..."
 
     out: list[Statement] = []
+    art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))
     sentence_day = stated_day(sentence, lex, art.published)
     annual = annual_levels(sentence, clauses, monies, lex)
     for i, money in enumerate(monies):
@@ -168,20 +201,28 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         role = roles.get(i)
         # "Additionally, the package allocates SEK 5bn towards ...": a package of the text before as the
         # subject names one of its parts, as "This includes ..." does.
+        # So does an amount that opens a sentence with no subject ("- 70 billion kroner is set aside for
+        # military aid") right under a sum stated before, whatever that sum was (a pledge, an envelope).
         package_subject = (
             donor_how == "anaphora"
             and lex.cues["container_nouns"].pattern.match(sentence[_opener_end(sentence) :]) is not None
         )
+        under_sum = (
+            donor_how == "anaphora"
+            and _amount_led(sentence, money, lex)
+            and not lex.cues["new_markers"].search(sentence, 0, money.start)  # "A further €40m ...": new
+            and any(j < index and (a > money.amount or c != money.currency) for j, _, a, c in art.seen)
+        )
         if (
             role is None
-            and (inside or package_subject)
             and donors
-            and any(
-                j < index and d == donors and a > money.amount and c == money.currency
-                for j, d, a, c in art.pledged
+            and (
+                under_sum
+                or ((inside or package_subject) and any(j < index and d == donors and a > money.amount
+                                                        and c == money.currency for j, d, a, c in art.pledged))
             )
-        ):
-            role = "part"  # the package it belongs to is a larger pledge of the same donors, stated before
+        ):  # fmt: skip
+            role = "part"  # the package it belongs to is a larger sum of the same donors, stated before
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
         value = _package_value(sentence, money, lex)
@@ -519,9 +560,15 @@ def _assign_donors(
             out.append((earlier[-1].codes, "before", _members(earlier[-1])))
         elif after:
             out.append((after[0].codes, "after", ()))
-        elif art.lex.anaphora_re.match(sentence) and (
-            earlier_donors := (art.last_pledge_donors or _previous_donors(art, index)) if index > 0 else ()
+        elif (art.lex.anaphora_re.match(sentence) or _amount_led(sentence, money, art.lex)) and (
+            earlier_donors := (
+                art.last_pledge_donors
+                or _previous_donors(art, index)
+                or next((d for _, d, _, _ in reversed(art.seen) if d), ())
+                or art.headline_donors
+            )
         ):
+            # "It will also give ...", "A further €100m will be provided under PURL": the giver before.
             out.append((earlier_donors, "anaphora", ()))
         elif art.lex.anaphora_re.match(sentence) and _publisher_gives(art):
             # "The government will allocate €22m" on a Lithuanian site with no country named before it:
@@ -591,6 +638,25 @@ def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: in
         return not lex.ukraine_re.search(sentence, end, hi)
     before = list(lex.other_recipient_re.finditer(sentence, clause[0], money.start))
     return bool(before) and not lex.ukraine_re.search(sentence, before[-1].start(), hi)
+
+
+# What may stand before the amount that opens a sentence with no subject of its own: a list mark, a
+# qualifier ("Approximately"), a new-commitment marker ("A further", "An additional").
+_LEAD_IN = re.compile(r"[\W_]*(?:(?i:a|an)\s+)?")
+
+
+def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
+    """The sentence opens with this amount ("Approximately $680 million for the purchase of ...", "A further
+    €100 million will be provided under ..."): its giver is the one the text named before."""
+    lead = _LEAD_IN.match(sentence)
+    pos = lead.end() if lead else 0
+    words = sentence[pos : money.start].strip()
+    if not words:
+        return True
+    return (
+        lex.qualifier_re.fullmatch(words + " ") is not None
+        or lex.cues["new_markers"].pattern.fullmatch(words) is not None
+    )
 
 
 def _publisher_gives(art: _Article) -> bool:

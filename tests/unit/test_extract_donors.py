@@ -165,3 +165,31 @@ def test_an_aggressor_named_in_a_relative_clause_does_not_stop_the_pledge() -> N
     [p] = extract(text).pledges
     assert (p.donors, p.amount) == (("JPN",), 470e6)
     assert not extract("Russia's budget puts $120 billion into its war on Ukraine.").pledges
+
+
+def test_a_sentence_with_no_subject_takes_the_giver_of_the_headline_or_the_text_before() -> None:
+    from aidtrack.extract import extract
+
+    item = "Approximately $300 million for the purchase of a PURL package of US air defence equipment."
+    assert not extract(item).pledges  # nobody named: nothing to count
+    [p] = extract(item, title="Australia reinforces its support for Ukraine").pledges
+    assert (p.donors, p.currency) == (("AUS",), "AUD")
+    # The address's slug stands in for a missing title.
+    url = "https://example.com/2025/08/25/australia-reinforces-its-support-for-ukraine/"
+    assert [q.donors for q in extract(item, url=url).pledges] == [("AUS",)]
+    # "A further €40m will be provided ...": the giver of the sentence before.
+    text = "Portugal will give Ukraine €60 million for drones. A further €40 million will be provided under PURL."
+    assert sorted((q.donors, q.amount) for q in extract(text).pledges) == [(("PRT",), 40e6), (("PRT",), 60e6)]
+
+
+def test_amounts_opening_list_items_under_a_sum_are_its_parts() -> None:
+    from aidtrack.extract import extract
+
+    text = (
+        "Parliament approved total support for Ukraine of NOK 85 billion for next year, Norway said. Of this:\n\n"
+        "- NOK 70 billion is set aside for military aid to Ukraine.\n\n- NOK 15 billion is earmarked for civilian"
+        " aid to Ukraine."
+    )
+    result = extract(text)
+    assert not result.pledges
+    assert sorted(s.amount for s in result.statements if s.kind == "share") == [15e9, 70e9]
