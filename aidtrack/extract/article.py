@@ -130,8 +130,8 @@ def extract_statements(
     return _article_pass(statements)
 
 
-# A heading line: a few words and a colon, alone ("Background:", "Details:").
-_HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:\s*")
+# A heading line: a few words, with or without a colon, alone ("Background:", "Details", "Recall").
+_HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:?\s*")
 # A list item: "- The Netherlands ($500m) – announced 4 August", "• Denmark ...".
 _BULLET = re.compile(r"\s*[-–—•*▪●]\s")
 

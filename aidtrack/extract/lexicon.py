@@ -371,7 +371,7 @@ class Lexicon:
         # where other evidence names the country (the amount's national currency).
         self.anaphora_late_re = re.compile(rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?{pronoun}")
         headings = data.get("background_headings", [])
-        self.background_heading_re = re.compile(rf"^\W*(?i:{alternation(headings) or '(?!x)x'})\s*:")
+        self.background_heading_re = re.compile(rf"^\W*(?i:{alternation(headings) or '(?!x)x'})\s*:?\s*$")
         self.boilerplate_re = re.compile(
             rf"^\W*(?i:{alternation(self._boilerplate) or '(?!x)x'})(?:(?<=\W)|\b)"
         )

@@ -333,6 +333,11 @@ def test_a_background_heading_and_bullets_under_a_recap_are_background() -> None
     result = extract(text, published=datetime.date(2025, 12, 2))
     assert sorted((p.donors, p.amount) for p in result.pledges) == [(("EST",), 1e6), (("EST",), 3e6)]
     assert {s.donors for s in result.statements if s.kind == "recap"} == {("BEL",), ("CAN",)}
+    ukr = (
+        "Швеція виділить Україні 300 мільйонів доларів на ППО, повідомив міністр.\n\nНагадаємо\n\n"
+        "Нідерланди виділили 250 мільйонів євро на закупівлю американської зброї."
+    )
+    assert [(p.donors, p.amount) for p in extract(ukr, language="uk").pledges] == [(("SWE",), 300e6)]
     listed = (
         "The first two PURL packages were financed by:\n\n"
         "- The Netherlands ($500 million) – announced 4 August\n\n"
