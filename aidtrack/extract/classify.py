@@ -72,6 +72,7 @@ class ClauseCues:
     marked_new: bool  # "another", "a new package": the clause says the amount is new
     day: datetime.date | None
     month: tuple[int, int] | None
+    year: int | None = None  # "In 2023", "at the end of 2024": a calendar year the clause names
 
 
 def _fires(cue: str, text: str, lex: Lexicon, unless: Sequence[tuple[int, int]] = ()) -> bool:
@@ -195,7 +196,19 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         marked_new=_fires("new_markers", text, lex),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
+        year=_named_year(dated),
     )
+
+
+# "In 2023", "at the end of 2024", "during 2022" (not "2024-2027" or "the 2026 budget").
+_PAST_YEAR = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout|of|[Ss]ince)\s+(?:(?:early|mid|late)-?\s*)?((?:19|20)\d\d)\b(?!\s*[-–—/]|\s+(?:to|and|through|until)\s)"
+)
+
+
+def _named_year(text: str) -> int | None:
+    m = _PAST_YEAR.search(text)
+    return int(m.group(1)) if m else None
 
 
 def period_after(sentence: str, money: Money, lex: Lexicon) -> str | None:
@@ -225,7 +238,8 @@ def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
         return (published - cues.day).days > RECAP_AFTER_DAYS
     if cues.month is not None:
         return cues.month < (published.year, published.month)
-    return False
+    # "At the end of 2024, it was revealed that Denmark provided €150m" in a 2025 article.
+    return cues.year is not None and cues.year < published.year and cues.past_verb
 
 
 def covers_subset(cues: ClauseCues) -> bool:

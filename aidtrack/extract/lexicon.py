@@ -258,6 +258,8 @@ class Lexicon:
         fractions = alternation(list(self.fraction_suffixes)) or r"(?!x)x"
         ranges = alternation(self.range_words)
         numeric = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+        # "SEK 1 414 250 000": a long figure grouped by spaces, in any locale (two groups or more).
+        numeric = rf"\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}}){{2,}}(?!\d)|{numeric}"
         if self.group_mark.isspace():
             # "1 500 000 євро", "2 500 millions" (a no-break or thin space groups digits in the locale).
             numeric = rf"\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?(?!\d)|{numeric}"
@@ -384,8 +386,10 @@ class Lexicon:
         sellers = {w for w, f in forms.items() if set(f.codes) <= set(self.common.get("purl_sellers", []))}
         others = [w for w in data.get("other_recipients", []) if w not in sellers and w not in ukraine]
         self.other_recipient_re = (
+            # "to boost Moldova's energy resilience": a possessive a couple of words on is the recipient too.
             re.compile(
                 rf"(?<!\w)(?i:{alternation(before)})\s+(?:(?i:{fillers})\s+)*(?:{alternation(others)})(?!\w)"
+                rf"|(?<!\w)(?i:{alternation(before)})\s+(?:[\w-]+\s+){{1,2}}(?:{alternation(others)})(?:'s|’s)(?!\w)"
             )
             if before and others
             else None
