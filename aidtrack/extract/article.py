@@ -51,8 +51,11 @@ class _Article:
     # (sentence index, donors, amount, currency as written) of the pledges read so far, for the parts of
     # a package described in a later sentence.
     pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
-    # The same for every amount with a giver, whatever it turned out to be (an envelope, a total, a pledge).
+    # The same for every amount, whatever it turned out to be (an envelope, a total, a pledge).
     seen: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
+    # (sentence index, amount, currency as written) of the amounts that are a package's value ("a package
+    # worth €615m", "the €615m package"): its parts may follow, even marked "a further".
+    packages: list[tuple[int, float, str]] = field(default_factory=list)
     # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
     last_whole: tuple[int, tuple[str, ...]] | None = None
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
@@ -186,6 +189,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
 
     out: list[Statement] = []
     art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))
+    art.packages.extend(
+        (index, m.amount, m.currency)
+        for m in monies
+        if _package_value(sentence, m, lex)
+        or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :])
+    )
     sentence_day = stated_day(sentence, lex, art.published)
     annual = annual_levels(sentence, clauses, monies, lex)
     for i, money in enumerate(monies):
@@ -216,11 +225,15 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             donor_how == "anaphora"
             and lex.cues["container_nouns"].pattern.match(sentence[_opener_end(sentence) :]) is not None
         )
-        under_sum = (
-            donor_how == "anaphora"
-            and _amount_led(sentence, money, lex)
-            and not lex.cues["new_markers"].search(sentence, 0, money.start)  # "A further €40m ...": new
-            and any(j < index and (a > money.amount or c != money.currency) for j, _, a, c in art.seen)
+        # "A further €100m will be provided under PURL" after "a new package worth €615m": still one of its
+        # parts; after a pledge that is no package, an addition of its own.
+        led = donor_how == "anaphora" and _amount_led(sentence, money, lex)
+        under_sum = led and (
+            any(j < index and a > money.amount and c == money.currency for j, a, c in art.packages)
+            or (
+                not lex.cues["new_markers"].search(sentence, 0, money.start)
+                and any(j < index and (a > money.amount or c != money.currency) for j, _, a, c in art.seen)
+            )
         )
         if (
             role is None

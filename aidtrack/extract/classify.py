@@ -267,8 +267,12 @@ def annual_levels(
         a, b = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
         if lex.cues["new_markers"].search(sentence, a, b):
             continue
+        # A year right after the amount is its own ("2.3bn in 2023, 10.5bn in 2025, 7.4bn in 2026"), else
+        # one its clause names.
+        nxt = monies[i + 1].start if i + 1 < len(monies) else b
+        own = _YEAR.search(sentence, money.end, min(nxt, b, money.end + 16))
         text = sentence[a : money.start] + " " + sentence[money.end : b]
-        found = _YEAR.search(text) or lex.cues["year_words"].search(text)
+        found = own or _YEAR.search(text) or lex.cues["year_words"].search(text)
         if found:
             years[i] = found.group(0).lower()
     if len(set(years.values())) < 2:
