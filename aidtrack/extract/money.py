@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from aidtrack.extract.lexicon import Lexicon
@@ -67,6 +68,18 @@ def parse_number(text: str, has_scale: bool, decimal_mark: str = ".") -> float:
 _EDITOR_SIGNATURE = re.compile(r"[.,]?\s*[-–—]\s*[^\W\d_]{1,6}\.?\s*$")
 
 
+def _matches(sentence: str, lex: Lexicon) -> Iterator[re.Match[str]]:
+    """``money_re`` matches in order; a number word with no scale that swallowed the next amount's currency
+    ("an AUD 50 million": "an AUD") is passed over and the search goes on right after the word."""
+    pos = 0
+    while (m := lex.money_re.search(sentence, pos)) is not None:
+        if m.group("wnum") and not m.group("scale") and lex.number_words[m.group("wnum").lower()] < 1e6:
+            pos = m.end("wnum")
+            continue
+        yield m
+        pos = max(m.end(), m.start() + 1)
+
+
 def _currency_of(match: re.Match[str], lex: Lexicon) -> str | None:
     pre, post = match.group("pre"), match.group("post")
     pre_cur = None
@@ -93,7 +106,7 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
     """
     found: list[Money] = []
     pending: list[Money] = []  # amounts with a scale but no currency, waiting for a list's last one
-    for m in lex.money_re.finditer(sentence):
+    for m in _matches(sentence, lex):
         currency = _currency_of(m, lex)
         if currency is None:
             bare = _bare_amount(m, lex)
@@ -274,13 +287,17 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
         tail = sentence[second.end : close] if close >= 0 else ""
         tail = re.sub(r"[-–—]", " ", lex.list_separators.sub(" ", tail))
         return bool(tail.strip()) and _only_connectors(tail, lex)
-    stripped = gap.strip()
+    # "the NOK 2 billion pledge, equal to around $200 million": one word may come before the comma.
+    stripped = _NOUN_BEFORE_COMMA.sub("", gap, count=1).strip()
     if lex.bare_conversion_re.fullmatch(gap):
         return True  # "600 miljoonaa kruunua eli 54 miljoonaa euroa"
     if not stripped.startswith(","):
         return False
     body = stripped[1:].strip()
     return bool(body) and _only_connectors(body, lex) and bool(_APPOSITION_END.match(after))
+
+
+_NOUN_BEFORE_COMMA = re.compile(r"^\s+[^\W\d_]+(?=\s*,)")
 
 
 def _only_connectors(body: str, lex: Lexicon) -> bool:

@@ -214,3 +214,16 @@ def test_an_amount_the_outlet_converts_takes_the_currency_of_the_list_not_of_the
     )
     pledges = extract(text).pledges
     assert [(p.amount, p.currency) for p in pledges] == [(4e6, "CAD"), (12e6, "CAD")]
+
+
+def test_a_or_an_before_a_currency_code_does_not_swallow_the_amount() -> None:
+    lex = load_lexicon("en")
+    found = find_money("The new package includes an AUD 40 million ($26 million) contribution to PURL.", lex)
+    assert [(m.amount, m.currency, m.converted_to) for m in found] == [(40e6, "AUD", (26e6, "$"))]
+
+
+def test_a_conversion_after_the_noun_of_the_amount_is_folded_in() -> None:
+    [p] = extract(
+        "Denmark said the DKK 3 billion pledge, equal to around $470 million, goes to PURL."
+    ).pledges
+    assert (p.amount, p.currency) == (3e9, "DKK")
