@@ -776,9 +776,43 @@ def _restates(s: Statement, other: Statement) -> bool:
 _SHARE_REACH = 3000
 
 
+def _breakdowns(statements: list[Statement]) -> list[Statement]:
+    """A pledge followed by smaller amounts of the same givers and currency that add up to it ("a further
+    NZ$16m ... an additional $6m in military assistance and $10m in humanitarian assistance"): those amounts
+    are its parts, not pledges of their own."""
+    parts_of: dict[int, int] = {}
+    for w, whole in enumerate(statements):
+        if whole.kind != Kind.PLEDGE or w in parts_of:
+            continue
+        run: list[int] = []
+        total = 0.0
+        for k in range(w + 1, len(statements)):
+            part = statements[k]
+            if part.start == whole.start or part.kind not in (Kind.PLEDGE, Kind.SHARE):
+                continue
+            if part.donors != whole.donors or part.currency != whole.currency:
+                continue
+            if part.amount >= whole.amount:
+                break
+            run.append(k)
+            total += part.amount
+            if len(run) >= 2 and abs(total - whole.amount) <= 0.01 * whole.amount:
+                parts_of.update({k2: w for k2 in run})
+                break
+            if total > whole.amount * 1.01:
+                break
+    return [
+        replace(s, kind=Kind.SHARE, notes=(*s.notes, "its amounts add up to the pledge before: a part of it"))
+        if i in parts_of and s.kind == Kind.PLEDGE
+        else s
+        for i, s in enumerate(statements)
+    ]
+
+
 def _article_pass(statements: list[Statement]) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; the same pledge repeated in one article is kept once."""
+    statements = _breakdowns(statements)
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

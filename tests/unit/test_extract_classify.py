@@ -364,3 +364,18 @@ def test_a_sum_received_from_several_donors_named_after_it_goes_to_review() -> N
     assert p.confidence < 0.6
     [q] = extract("Ukraine will receive $500 million jointly funded by Denmark, Norway and Sweden.").pledges
     assert q.confidence >= 0.6
+
+
+def test_amounts_that_add_up_to_the_pledge_before_are_its_parts() -> None:
+    text = (
+        'Ireland has announced a further €20 million of support for Ukraine. "Ireland will provide an'
+        ' additional €12 million in non-lethal military aid and €8 million in humanitarian aid," the'
+        " minister said."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 2))
+    assert [(p.donors, p.amount) for p in result.pledges] == [(("IRL",), 20e6)]
+    assert sorted(s.amount for s in result.statements if s.kind == "share") == [8e6, 12e6]
+    # Amounts that do not add up to it stay pledges of their own.
+    apart = extract("Ireland has announced €20 million for Ukraine's energy grid. Ireland also gives €5 million"
+                    " for demining in Ukraine.", published=datetime.date(2025, 12, 2))  # fmt: skip
+    assert sorted(p.amount for p in apart.pledges) == [5e6, 20e6]
