@@ -384,7 +384,11 @@ class Lexicon:
         self.ukraine_re = re.compile(rf"(?<![\w-])(?:{alternation(ukraine) or '(?!x)x'})(?!\w)")
         before = data.get("recipient_before", [])
         sellers = {w for w, f in forms.items() if set(f.codes) <= set(self.common.get("purl_sellers", []))}
-        others = [w for w in data.get("other_recipients", []) if w not in sellers and w not in ukraine]
+        # Never the aggressor ("to end Russia's invasion") nor the seller of PURL's weapons.
+        aggressor = {w for w, f in forms.items() if set(f.codes) & set(self.common.get("never_donors", []))}
+        others = [
+            w for w in data.get("other_recipients", []) if w not in sellers | aggressor and w not in ukraine
+        ]
         self.other_recipient_re = (
             # "to boost Moldova's energy resilience": a possessive a couple of words on is the recipient too.
             re.compile(

@@ -379,3 +379,10 @@ def test_amounts_that_add_up_to_the_pledge_before_are_its_parts() -> None:
     apart = extract("Ireland has announced €20 million for Ukraine's energy grid. Ireland also gives €5 million"
                     " for demining in Ukraine.", published=datetime.date(2025, 12, 2))  # fmt: skip
     assert sorted(p.amount for p in apart.pledges) == [5e6, 20e6]
+
+
+def test_money_to_end_russias_war_is_still_aid_to_ukraine() -> None:
+    text = (
+        "Australia will give Ukraine an extra A$90 million to support its efforts to end Russia's invasion."
+    )
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("AUS",), 90e6)]
