@@ -244,7 +244,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                                                         and c == money.currency for j, d, a, c in art.pledged))
             )
         ):  # fmt: skip
-            role = "part"  # the package it belongs to is a larger sum of the same donors, stated before
+            role = "part"  # the package it belongs to is a larger sum stated before
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
         value = _package_value(sentence, money, lex)
@@ -802,7 +802,15 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
             if total > whole.amount * 1.01:
                 break
     return [
-        replace(s, kind=Kind.SHARE, notes=(*s.notes, "its amounts add up to the pledge before: a part of it"))
+        replace(
+            s,
+            kind=Kind.SHARE,
+            notes=(*s.notes, "its amounts add up to the pledge before: a part of it"),
+            trace=(
+                "kind: with the amounts beside it, adds up to the pledge before (a part of it)",
+                *(t for t in s.trace if not t.startswith("kind:")),
+            ),
+        )
         if i in parts_of and s.kind == Kind.PLEDGE
         else s
         for i, s in enumerate(statements)
