@@ -582,6 +582,15 @@ def _assign_donors(
             out.append((earlier[-1].codes, "before", _members(earlier[-1])))
         elif after:
             out.append((after[0].codes, "after", ()))
+        elif (
+            len(groups) == 1
+            and groups[0].start >= monies[-1].end
+            and art.lex.speaker_after_re is not None
+            and art.lex.speaker_after_re.match(sentence, groups[0].end)
+        ):
+            # "... 100m kroner for X, 372 million for PURL and 80 million for fuel, Denmark said": the one
+            # giver, speaking after the whole list, gives each of its amounts.
+            out.append((groups[0].codes, "after", ()))
         elif (art.lex.anaphora_re.match(sentence) or _amount_led(sentence, money, art.lex)) and (
             earlier_donors := (
                 art.last_pledge_donors

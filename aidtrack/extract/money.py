@@ -118,6 +118,7 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
                 and (
                     lex.carried_currency_re.search(sentence, 0, m.start())
                     or _converted_after(sentence, m, lex)
+                    or _listed_after(sentence, found[-1], m, lex)
                 )
                 and not OPEN_BRACKET.fullmatch(sentence, found[-1].end, m.start())
             ):
@@ -175,6 +176,22 @@ def _carried_currency(sentence: str, found: list[Money]) -> str:
     if len(found) > 1 and OPEN_BRACKET.fullmatch(sentence, found[-2].end, found[-1].start):
         return found[-2].currency
     return found[-1].currency
+
+
+_LIST_GAP_MAX = 120  # characters between two amounts of one list ("DKK 100m for X, 372 million for PURL")
+_YEAR_AFTER = re.compile(r"\s+\w{1,3}\s+(?:19|20)\d\d\b")  # "8.2 billion in 2025"
+
+
+def _listed_after(sentence: str, before: Money, m: re.Match[str], lex: Lexicon) -> bool:
+    """The next item of a list that began with an amount in a currency: a comma or list word between, and a
+    purpose or a year right after it ("100 million kroner for donations, 372 million for PURL and over 80
+    million for fuel"; "DKK 1.5bn in 2024, 8.2 billion in 2025"), never a count ("2 million people")."""
+    gap = sentence[before.end : m.start()]
+    if len(gap) > _LIST_GAP_MAX or not lex.list_separators.search(gap) or any(ch in gap for ch in ";:."):
+        return False
+    rest = sentence[m.end() :]
+    purpose = lex.cues["purpose_words"].pattern.match(rest.lstrip())
+    return (purpose is not None and rest[:1].isspace()) or _YEAR_AFTER.match(rest) is not None
 
 
 def _converted_after(sentence: str, m: re.Match[str], lex: Lexicon) -> bool:

@@ -227,3 +227,19 @@ def test_a_conversion_after_the_noun_of_the_amount_is_folded_in() -> None:
         "Denmark said the DKK 3 billion pledge, equal to around $470 million, goes to PURL."
     ).pledges
     assert (p.amount, p.currency) == (3e9, "DKK")
+
+
+def test_the_next_items_of_a_list_take_its_currency() -> None:
+    lex = load_lexicon("en")
+    text = "The package has 200 million kroner for drones, 150 million for PURL and 90 million for fuel."
+    assert [(m.amount, m.currency) for m in find_money(text, lex)] == [
+        (200e6, "kr"),
+        (150e6, "kr"),
+        (90e6, "kr"),
+    ]
+    years = "The fund grows by DKK 2 billion in 2025, 3.5 billion in 2026 and 1.5 billion in 2027."
+    assert [m.currency for m in find_money(years, lex)] == ["DKK", "DKK", "DKK"]
+    # A count in the same list is no amount of money.
+    assert [
+        m.amount for m in find_money("Germany gave €50 million, and 2 million people have fled.", lex)
+    ] == [50e6]
