@@ -56,6 +56,9 @@ class _Article:
     # (sentence index, amount, currency as written) of the amounts that are a package's value ("a package
     # worth €615m", "the €615m package"): its parts may follow, even marked "a further".
     packages: list[tuple[int, float, str]] = field(default_factory=list)
+    # (sentence index, donors, amount, currency as written) of the envelopes read so far: their lines are
+    # envelope lines too ("support for 2026 is NOK 85bn. Of this: - NOK 70bn for military aid").
+    envelopes: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
     # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
     last_whole: tuple[int, tuple[str, ...]] | None = None
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
@@ -245,6 +248,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             )
         ):  # fmt: skip
             role = "part"  # the package it belongs to is a larger sum stated before
+        # A part (of the sentence before, or a list item under a sum) whose nearest larger sum of the same
+        # givers and currency was an envelope is one of its lines, not a pledge.
+        envelope_line = role == "part" or inside or under_sum or package_subject
+        envelope_line = envelope_line and _nearest_larger(art, index, donors, money) in art.envelopes
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
         value = _package_value(sentence, money, lex)
@@ -253,8 +260,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         one_package = value and not lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
-                          one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex))  # fmt: skip
+                          one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
+                          envelope_line)  # fmt: skip
         kind, rule = kind_rule(facts)
+        if (
+            rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")
+            and donors
+        ):
+            art.envelopes.append((index, donors, money.amount, money.currency))
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
@@ -630,6 +643,20 @@ def _amount_from(
         if end <= g.start <= hi:
             return g if lex.amount_from_re.fullmatch(sentence, end, g.start) else None
     return None
+
+
+def _nearest_larger(
+    art: _Article, index: int, donors: tuple[str, ...], money: Money
+) -> tuple[int, tuple[str, ...], float, str] | None:
+    """The latest amount before this sentence of the same givers and currency that is larger than ``money``."""
+    return next(
+        (
+            e
+            for e in reversed(art.seen)
+            if e[0] < index and e[1] == donors and e[3] == money.currency and e[2] > money.amount
+        ),
+        None,
+    )
 
 
 _OPENER = re.compile(r"\W*(?:\w+,\s+)?")

@@ -308,6 +308,7 @@ class KindFacts:
     annual_level: bool = False  # one of several amounts each tied to a different year
     package_value: bool = False  # "a package worth ...": the amount is what one package is worth
     elsewhere: bool = False  # the amount goes to another country ("€50m in aid to Moldova")
+    envelope_line: bool = False  # a part of a budget envelope stated before ("Of this: - NOK 70bn ...")
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("money for another country than Ukraine", None, lambda f: f.elsewhere),
     KindRule("a goal word governs the amount", Kind.TARGET, lambda f: f.cues.target),
     KindRule("an annual framework or budget envelope", None, lambda f: f.cues.framework),
+    KindRule("a line of a budget envelope stated before", None, lambda f: f.envelope_line),
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),
     # "In total, the package will be worth €400m", "The new package, totaling DKK 1.4bn": what a package to come
     # or a new one is worth, not a running total.

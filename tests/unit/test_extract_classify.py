@@ -386,3 +386,14 @@ def test_money_to_end_russias_war_is_still_aid_to_ukraine() -> None:
         "Australia will give Ukraine an extra A$90 million to support its efforts to end Russia's invasion."
     )
     assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("AUS",), 90e6)]
+
+
+def test_the_lines_of_a_budget_envelope_are_not_pledges() -> None:
+    text = (
+        "Norway's support for Ukraine in 2026 is set at NOK 85 billion, the government said. Of this:\n\n"
+        "- NOK 70 billion is set aside for military aid to Ukraine.\n\n"
+        "- NOK 15 billion is earmarked for civilian aid to Ukraine."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 2))
+    assert not result.pledges
+    assert not [s for s in result.statements if s.kind == "share"]
