@@ -360,6 +360,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
                 art.pledged.append((index, givers, money.amount, money.currency))
+                if money.converted_to:
+                    # "DKK 1.4bn (≈ $196m)", then "The 2025 aid includes $15m": its parts may come in the
+                    # currency the outlet converted it to.
+                    art.pledged.append((index, givers, *money.converted_to))
             if kind in (Kind.PLEDGE, Kind.AGGREGATE) and givers and not inside:
                 art.last_whole = (index, givers)
             out.append(
