@@ -263,6 +263,11 @@ class Lexicon:
         if self.group_mark.isspace():
             # "1 500 000 євро", "2 500 millions" (a no-break or thin space groups digits in the locale).
             numeric = rf"\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?(?!\d)|{numeric}"
+        # "92 million extra euros", "500 million additional dollars": a one-word new-commitment marker may
+        # stand between the scale and the currency.
+        cue_lists = data["cues"] if "cues" in data else data
+        adds = [w for w in cue_lists.get("new_markers", []) if not w.startswith("re:") and " " not in w]
+        adds_between = rf"(?:\s(?i:{alternation(adds)}))?" if adds else ""
         self.money_re = re.compile(
             rf"(?<![\w$€£¥.,])"
             rf"(?:(?P<pre>{prefix})\s?)?"
@@ -273,7 +278,7 @@ class Lexicon:
             rf"(?:[\s-]?(?P<scale>(?i:{scales}))(?:(?![\w])|(?=(?i:{words})(?![\w]))))?"
             # An editor's word in brackets may stand before the currency: "200 млн (американских – ред.)
             # долларов" (the quoted minister said "200 million dollars"; the editor says which).
-            rf"(?:(?:\s?\((?P<note>[^()\d]{{1,40}})\))?"
+            rf"(?:(?:\s?\((?P<note>[^()\d]{{1,40}})\))?{adds_between}"
             rf"[\"”’]?(?:\s|(?<=[^\W\d_]))(?P<post>(?i:{words})|{codes})(?![\w]))?"
         )
         self.range_between_re = (

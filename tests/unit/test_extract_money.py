@@ -243,3 +243,8 @@ def test_the_next_items_of_a_list_take_its_currency() -> None:
     assert [
         m.amount for m in find_money("Germany gave €50 million, and 2 million people have fled.", lex)
     ] == [50e6]
+
+
+def test_a_new_commitment_word_between_the_scale_and_the_currency() -> None:
+    [p] = extract("The Belgian government agreed to send Ukraine 80 million extra euros of aid.").pledges
+    assert (p.amount, p.currency) == (80e6, "EUR")
