@@ -365,9 +365,16 @@ class Lexicon:
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
         # Literal pronouns ("It", "The government") and "re:" patterns ("The new package, totaling ...").
-        anaphora = "|".join(
-            [alternation([e for e in data.get("anaphora", []) if not e.startswith("re:")])]
-            + [_cue_regex(e) for e in data.get("anaphora", []) if e.startswith("re:")]
+        anaphora = (
+            "|".join(
+                part
+                for part in [
+                    alternation([e for e in data.get("anaphora", []) if not e.startswith("re:")]),
+                    *(_cue_regex(e) for e in data.get("anaphora", []) if e.startswith("re:")),
+                ]
+                if part
+            )
+            or r"(?!x)x"
         )
         self._boilerplate = data.get("boilerplate_openers", [])
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
