@@ -142,15 +142,6 @@ _HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:?\s*")
 _BULLET = re.compile(r"\s*[-–—•*▪●]\s")
 
 
-# Three or more words in capitals: a lead-in ("IRELAND WILL PROVIDE Ukraine with ...") or a shouted headline.
-_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){2,}\b")
-
-
-def _uncapped(sentence: str) -> str:
-    """``sentence`` with runs of capitalised words in title case (same length), so "IRELAND" names Ireland."""
-    return _CAPS_RUN.sub(lambda m: m.group(0).title(), sentence)
-
-
 def _recaps(sentence: str, lex: Lexicon, published: datetime.date | None) -> bool:
     """The sentence recaps ("The first two packages were financed by:"), for the list items after it."""
     cues = clause_cues(sentence, lex, published)
@@ -167,7 +158,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     blocked = [(m.start, m.conversion_end or m.end) for m in monies]
     if dateline := dateline_end(sentence):
         blocked.append((0, dateline))  # "BRUSSELS, Aug 13 (Reuters) -": where it was filed, not who gives
-    mentions = find_donors(_uncapped(sentence), lex, blocked)
+    mentions = find_donors(sentence, lex, blocked)
     groups = group_donors(sentence, mentions, lex)
     clauses = split_clauses(sentence, lex)
     cue_cache: dict[tuple[int, int], ClauseCues] = {}

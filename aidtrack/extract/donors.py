@@ -35,7 +35,9 @@ class DonorGroup:
 
 
 def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] = ()) -> list[DonorMention]:
-    """Donor mentions in reading order; mentions inside ``blocked`` spans (amounts) are skipped."""
+    """Donor mentions in reading order; mentions inside ``blocked`` spans (amounts) are skipped. Runs of words
+    in capitals are read in title case, so "IRELAND WILL PROVIDE" names Ireland (offsets are unchanged)."""
+    sentence = _CAPS_RUN.sub(lambda m: m.group(0).title(), sentence)
     mentions: list[DonorMention] = []
     previous: DonorMention | None = None
     closed = False  # the non-giving list before has had its "and": a comma after it ends the list
@@ -91,6 +93,8 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     return mentions
 
 
+# Three or more words in capitals: a lead-in ("IRELAND WILL PROVIDE Ukraine with ...") or a shouted headline.
+_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){2,}\b")
 # A headline's credit after a final dash: "Coalition pledges $98bn for Ukraine – Pentagon chief" (a few words,
 # no figure, to the end of the sentence).
 _CREDIT_LINE = re.compile(r"\s[-–—]\s+(?:[^\W\d_][\w'’.-]*\s*){1,4}[.!]?\s*$")

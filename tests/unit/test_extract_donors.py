@@ -193,3 +193,12 @@ def test_amounts_opening_list_items_under_a_sum_are_its_parts() -> None:
     result = extract(text)
     assert not result.pledges
     assert sorted(s.amount for s in result.statements if s.kind == "share") == [15e9, 70e9]
+
+
+def test_a_shouted_lead_in_names_its_country_wherever_donors_are_read() -> None:
+    from aidtrack.extract import extract
+
+    # The headline in capitals names the giver of the subjectless sentence under it.
+    item = "Approximately €20 million for winter equipment for Ukraine's army."
+    [p] = extract(item, title="IRELAND WILL SEND MORE AID").pledges
+    assert p.donors == ("IRL",)
