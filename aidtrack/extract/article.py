@@ -64,6 +64,7 @@ class _Article:
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
     # were financed by:"), every amount is background.
     background: bool = False
+    recap_list: bool = False
     # The donors the headline names (the page's title, else its address's slug): the giver of a sentence
     # with no subject of its own when no sentence before names one ("Approximately $680m for the purchase of
     # a PURL package" under "Canada reinforces its support ...").
@@ -124,13 +125,8 @@ def extract_statements(
         bullet = _BULLET.match(sentence) is not None
         if not bullet:
             bullets_recap = sentence.rstrip().endswith(":") and _recaps(sentence, lex, published)
-        recap_list = bullet and bullets_recap
+        art.recap_list = bullet and bullets_recap
         if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
-            continue
-        if recap_list and not art.background:
-            art.background = True
-            statements.extend(_sentence_statements(art, index, sentence, start))
-            art.background = False
             continue
         statements.extend(_sentence_statements(art, index, sentence, start))
     return _article_pass(statements)
@@ -183,11 +179,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
 
     out: list[Statement] = []
     art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))
+    values = [_package_value(sentence, m, lex) for m in monies]
     art.packages.extend(
         (index, m.amount, m.currency)
-        for m in monies
-        if _package_value(sentence, m, lex)
-        or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :])
+        for m, value in zip(monies, values, strict=True)
+        if value or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :])
     )
     sentence_day = stated_day(sentence, lex, art.published)
     annual = annual_levels(sentence, clauses, monies, lex)
@@ -199,7 +195,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
         if not cues.recap_strong and (
-            art.background or lex.cues["recap_sentence"].search(sentence, 0, money.start)
+            art.background or art.recap_list or lex.cues["recap_sentence"].search(sentence, 0, money.start)
         ):
             # "He thanked Sweden for ..., and Belgium for another $1bn": what the sentence opens with
             # governs every amount after it, whatever clause it stands in.
@@ -245,7 +241,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         envelope_line = envelope_line and _nearest_larger(art, index, donors, money) in art.envelopes
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
-        value = _package_value(sentence, money, lex)
+        value = values[i]
         # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
         # ("... totalling SEK 75bn over three years") still makes it a sum.
         one_package = value and not lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])

@@ -262,10 +262,12 @@ def annual_levels(
     ("another", "an additional") is a pledge of its own and is left out."""
     if len(monies) < 2:
         return set()
+    spans = [next(((a, b) for a, b in clauses if a <= m.start < b), (0, len(sentence))) for m in monies]
+    increases = {i for i, (a, b) in enumerate(spans) if lex.cues["new_markers"].search(sentence, a, b)}
     years: dict[int, str] = {}
     for i, money in enumerate(monies):
-        a, b = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
-        if lex.cues["new_markers"].search(sentence, a, b):
+        a, b = spans[i]
+        if i in increases:
             continue
         # A year right after the amount is its own ("2.3bn in 2023, 10.5bn in 2025, 7.4bn in 2026"), else
         # one its clause names.
@@ -279,14 +281,7 @@ def annual_levels(
         return set()
     # The series goes on in amounts whose clause names no year of its own ("..., and even earlier almost DKK
     # 19bn"); an increase ("another", "an additional") is still a pledge.
-    return {
-        i
-        for i, money in enumerate(monies)
-        if i in years
-        or not lex.cues["new_markers"].search(
-            sentence, *next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
-        )
-    }
+    return {i for i in range(len(monies)) if i in years or i not in increases}
 
 
 def _running_total(cues: ClauseCues) -> str:

@@ -263,11 +263,11 @@ class Lexicon:
         if self.group_mark.isspace():
             # "1 500 000 євро", "2 500 millions" (a no-break or thin space groups digits in the locale).
             numeric = rf"\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?(?!\d)|{numeric}"
-        # "92 million extra euros", "500 million additional dollars": a one-word new-commitment marker may
-        # stand between the scale and the currency.
-        cue_lists = data["cues"] if "cues" in data else data
-        adds = [w for w in cue_lists.get("new_markers", []) if not w.startswith("re:") and " " not in w]
-        adds_between = rf"(?:\s(?i:{alternation(adds)}))?" if adds else ""
+        # The one-word new-commitment markers ("another", "extra"): "92 million extra euros" may put one
+        # between the scale and the currency; "another 25m" carries the currency before it (below).
+        cues_data = data["cues"] if "cues" in data else data
+        markers = [w for w in cues_data.get("new_markers", []) if not w.startswith("re:") and " " not in w]
+        adds_between = rf"(?:\s(?i:{alternation(markers)}))?" if markers else ""
         self.money_re = re.compile(
             rf"(?<![\w$€£¥.,])"
             rf"(?:(?P<pre>{prefix})\s?)?"
@@ -290,11 +290,9 @@ class Lexicon:
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)
         # Between two amounts of one list: "1.5 million and 3 million dollars", "2, 3 und 5 Mio. Euro".
         # ("1,5 milioane, respectiv 3 milioane de dolari": the word for "respectively" may sit in it too.)
-        cues_data = data["cues"] if "cues" in data else data
         respective = alternation([w for w in cues_data.get("respectively", []) if not w.startswith("re:")])
         # Right before an amount with no currency of its own that takes the currency of the one before it:
         # a one-word new-commitment marker ("another 25m") or an opening bracket ("the Netherlands (214m)").
-        markers = [w for w in cues_data.get("new_markers", []) if not w.startswith("re:") and " " not in w]
         self.carried_currency_re = re.compile(
             rf"(?:(?<!\w)(?i:{alternation(markers) or '(?!x)x'})\s+|\(\s*)$"
         )

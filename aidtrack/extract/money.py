@@ -69,8 +69,9 @@ _EDITOR_SIGNATURE = re.compile(r"[.,]?\s*[-–—]\s*[^\W\d_]{1,6}\.?\s*$")
 
 
 def _matches(sentence: str, lex: Lexicon) -> Iterator[re.Match[str]]:
-    """``money_re`` matches in order; a number word with no scale that swallowed the next amount's currency
-    ("an AUD 50 million": "an AUD") is passed over and the search goes on right after the word."""
+    """``money_re`` matches in order. A number word below a million with no scale is no amount we track ("a
+    dollar", "one euro"), and may have swallowed the next amount's currency ("an AUD 50 million": "an AUD"):
+    it is passed over and the search goes on right after the word."""
     pos = 0
     while (m := lex.money_re.search(sentence, pos)) is not None:
         if m.group("wnum") and not m.group("scale") and lex.number_words[m.group("wnum").lower()] < 1e6:
@@ -145,9 +146,8 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             )
         pending = []
         if m.group("wnum"):
+            # (``_matches`` has passed over "a dollar", "one euro"; "miljardi kruunua" is a billion.)
             value = lex.number_words[m.group("wnum").lower()]
-            if not scale_word and value < 1e6:
-                continue  # "a dollar", "one euro": not an amount we track ("miljardi kruunua" is a billion)
         else:
             value = parse_number(m.group("num"), bool(scale_word), lex.decimal_mark)
         if m.group("frac"):
