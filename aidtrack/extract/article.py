@@ -23,7 +23,7 @@ from aidtrack.extract.classify import (
 )
 from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
-from aidtrack.extract.lexicon import Lexicon
+from aidtrack.extract.lexicon import OPENER, Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
@@ -650,7 +650,7 @@ def _nearest_larger(
     )
 
 
-_OPENER = re.compile(r"\W*(?:\w+,\s+)?")
+_OPENER = re.compile(OPENER)
 
 
 def _opener_end(sentence: str) -> int:

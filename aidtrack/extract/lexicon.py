@@ -86,6 +86,10 @@ class WordTable:
         return value
 
 
+# What may open a sentence before its subject: punctuation and one adverb with its comma ("Separately, ...").
+OPENER = r"\W*(?:\w+,\s+)?"
+
+
 def alternation(words: list[str] | tuple[str, ...] | Any) -> str:
     """Literal alternatives, longest first so "US dollars" wins over "dollars"."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -378,7 +382,7 @@ class Lexicon:
         # "It will ...", "Separately, the government said ...": an opening adverb and comma may come first.
         reported = "|".join(_cue_regex(e) for e in data.get("anaphora_reported", [])) or r"(?!x)x"
         pronoun = rf"(?i:{anaphora}|{reported})\b"
-        self.anaphora_re = re.compile(rf"^\W*(?:\w+,\s+)?{pronoun}")
+        self.anaphora_re = re.compile(rf"^{OPENER}{pronoun}")
         # The same after a longer opening phrase ("According to the broadcaster, the government ..."): only
         # where other evidence names the country (the amount's national currency).
         self.anaphora_late_re = re.compile(rf"^\W*(?:[\w'’-]+(?:\s+[\w'’-]+){{0,4}},\s+)?{pronoun}")
