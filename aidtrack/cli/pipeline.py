@@ -270,6 +270,9 @@ def _extract_line(line: str, line_no: int, explain: bool = False, language: str 
             published = date.fromisoformat(str(published)[:10]) if published else None
         except ValueError:
             raise ValueError(f'"published" must be a date (YYYY-MM-DD), not {published!r}') from None
+        title = item.get("title")
+        if title is not None and not isinstance(title, str):
+            raise ValueError(f'"title" must be a string (the page\'s headline), not {title!r}')
         chosen = choose(item["text"], override=item.get("language") or language)
         extraction = Extraction(())
         if chosen.supported and chosen.language:
@@ -279,7 +282,7 @@ def _extract_line(line: str, line_no: int, explain: bool = False, language: str 
                 url=item.get("url"),
                 source_country=item.get("country"),
                 language=chosen.language,
-                title=item.get("title") if isinstance(item.get("title"), str) else None,
+                title=title,
             )
     except (ValueError, TypeError) as exc:
         return {"id": item_id, "line": line_no, "error": one_line(exc)}

@@ -61,18 +61,29 @@ def test_a_bad_line_gets_an_error_object_and_the_stream_goes_on():
     result = run_extract(
         f'{{"id": 1, "text": "fine"}}\n{{not json}}\n{{"id": 7, "txt": "no text"}}\n[1, 2]\n'
         f'{{"id": 8, "text": "x", "published": "not a date"}}\n{good}\n'
+        '{"id": 9, "text": "x", "title": ["not", "a", "string"]}\n'
     )
     assert result.returncode == 1  # some lines were bad
     assert "Traceback" not in result.stderr
     assert "line 2" in result.stderr and "line 3" in result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(out) == 6
+    assert len(out) == 7
     assert out[0]["id"] == 1 and "error" not in out[0]
     assert out[1]["id"] is None and out[1]["line"] == 2 and "JSON" in out[1]["error"]
     assert out[2]["id"] == 7 and out[2]["line"] == 3 and '"text"' in out[2]["error"]
     assert out[3]["line"] == 4 and "object" in out[3]["error"]
     assert out[4]["id"] == 8 and '"published" must be a date' in out[4]["error"]
     assert out[5]["id"] == "nl" and out[5]["pledges"][0]["amount"] == 500_000_000
+    assert out[6]["id"] == 9 and '"title" must be a string' in out[6]["error"]
+
+
+def test_a_lines_title_names_the_giver_its_text_leaves_unsaid():
+    line = {"id": "au", "text": "Approximately $300 million for the purchase of a PURL package for Ukraine.",
+            "title": "Australia reinforces its support for Ukraine"}  # fmt: skip
+    result = run_extract(json.dumps(line) + "\n")
+    assert result.returncode == 0, result.stderr
+    [pledge] = json.loads(result.stdout)["pledges"]
+    assert (pledge["donors"], pledge["currency"]) == (["AUS"], "AUD")
 
 
 def test_explain_says_which_rules_decided_each_statement():
