@@ -513,6 +513,10 @@ def _cues_for(
         cues.target = cues.target or head.target
         # "... by far the largest donor, with more than €75bn": the running-total sense carries too.
         cues.aggregate_strong = cues.aggregate_strong or head.aggregate_strong
+        # "Germany is prepared, with its allies, to finance a package totaling $500m": the head's tense and
+        # its "new" carry into the attached phrase, which has no verb of its own.
+        cues.future = cues.future or head.future
+        cues.marked_new = cues.marked_new or head.marked_new
         if cues.day is None and not cues.month_named and (head.day or head.month_named):
             # "X announced on 4 August that it funds $500m": the attached clause has the date of its head.
             cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
@@ -689,16 +693,19 @@ def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: in
     return bool(before) and not lex.ukraine_re.search(sentence, before[-1].start(), hi)
 
 
-# What may stand before the amount that opens a sentence with no subject of its own: a list mark, a
-# qualifier ("Approximately"), a new-commitment marker ("A further", "An additional").
-_LEAD_IN = re.compile(r"[\W_]*(?:(?i:a|an|the|this)\s+)?")
+# What may stand before the amount that opens a sentence with no subject of its own: a list mark, an
+# article (the lexicon's ``lead_articles``), a qualifier ("Approximately"), a new-commitment marker ("A
+# further", "An additional").
+_LIST_MARK = re.compile(r"[\W_]*")
 
 
 def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
     """The sentence opens with this amount ("Approximately $680 million for the purchase of ...", "A further
     €100 million will be provided under ..."): its giver is the one the text named before."""
-    lead = _LEAD_IN.match(sentence)
-    pos = lead.end() if lead else 0
+    pos = _LIST_MARK.match(sentence).end()
+    article = lex.cues["lead_articles"].pattern.match(sentence, pos)
+    if article and sentence[article.end() : article.end() + 1].isspace():
+        pos = article.end()
     words = sentence[pos : money.start].strip()
     if not words:
         return True

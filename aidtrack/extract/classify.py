@@ -196,19 +196,22 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         marked_new=_fires("new_markers", text, lex),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
-        year=_named_year(dated),
+        year=_named_year(dated, lex),
     )
 
 
-# "In 2023", "at the end of 2024", "during 2022" (not "2024-2027" or "the 2026 budget").
-_PAST_YEAR = re.compile(
-    r"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout|of|[Ss]ince)\s+(?:(?:early|mid|late)-?\s*)?((?:19|20)\d\d)\b(?!\s*[-–—/]|\s+(?:to|and|through|until)\s)"
-)
+# The calendar year right after a year opener ("In 2023", "at the end of 2024", "during 2022"), not the first
+# year of a span ("2024-2027", "2024 to 2027", "2024 und 2027").
+_YEAR_AFTER_OPENER = re.compile(r"\s*((?:19|20)\d\d)(?!\d)(?!\s*[-–—/]|\s+\S+\s+(?:19|20)?\d\d(?!\d))")
 
 
-def _named_year(text: str) -> int | None:
-    m = _PAST_YEAR.search(text)
-    return int(m.group(1)) if m else None
+def _named_year(text: str, lex: Lexicon) -> int | None:
+    """The calendar year the clause is set in (the lexicon's ``year_openers`` say how it is introduced)."""
+    for m in lex.cues["year_openers"].pattern.finditer(text):
+        year = _YEAR_AFTER_OPENER.match(text, m.end())
+        if year:
+            return int(year.group(1))
+    return None
 
 
 def period_after(sentence: str, money: Money, lex: Lexicon) -> str | None:

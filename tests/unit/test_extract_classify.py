@@ -397,3 +397,29 @@ def test_the_lines_of_a_budget_envelope_are_not_pledges() -> None:
     result = extract(text, published=datetime.date(2025, 12, 2))
     assert not result.pledges
     assert not [s for s in result.statements if s.kind == "share"]
+
+
+def test_a_past_calendar_year_makes_a_past_act_background_and_the_openers_are_lexicon_data(tmp_path) -> None:
+    """ "In 2023, Germany gave €1bn" in a 2025 article is background; the first year of a span is not the
+    year the act is set in. Without ``year_openers`` a lexicon names no year, so the rule is data."""
+    published = datetime.date(2025, 10, 1)
+    recap = "In 2023, Germany gave €1 billion to Ukraine's air defence."
+    assert _kinds(recap, published=published) == ["recap"]
+    assert _kinds("During mid-2024, Germany gave €1 billion to Ukraine.", published=published) == ["recap"]
+    span = "Germany approved €1 billion in 2025 to 2027 for Ukraine's air defence."
+    assert _kinds(span, published=published) == ["pledge"]
+    folder = tmp_path / "en"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    cues = yaml.safe_load((folder / "cues.yaml").read_text(encoding="utf-8"))
+    del cues["year_openers"]
+    (folder / "cues.yaml").write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
+    bare = read_lexicon(folder)
+    assert [s.kind for s in extract_statements(recap, bare, published, None)] == ["pledge"]
+
+
+def test_an_attached_phrase_keeps_the_tense_of_its_head() -> None:
+    """ "Germany is prepared, with its allies, to finance a package totaling $500m": the phrase after "with"
+    has no verb of its own; its head states the intention, so the package's value is a pledge."""
+    text = "Germany is prepared, with its allies, to finance one of the first PURL packages, totaling $500 million."
+    [p] = extract(text).pledges
+    assert (p.donors, p.amount) == (("DEU",), 5e8)
