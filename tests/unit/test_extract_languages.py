@@ -183,3 +183,23 @@ def test_a_package_value_with_partners_named_with_the_giver_is_their_joint_pledg
 
     found = extract(text, language=language).statements
     assert [s.donors for s in found if s.kind in ("pledge", "share")] == [donors]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("En 2023, la France a donné 1 milliard d'euros à l'Ukraine pour la défense aérienne.", "fr"),
+        ("En 2023, España entregó a Ucrania 1.000 millones de euros en ayuda militar.", "es"),
+        ("Under 2023 gav Sverige Ukraina 1 miljard kronor i militärt stöd.", "sv"),
+        ("Vuonna 2023 Suomi antoi Ukrainalle 100 miljoonaa euroa puolustustarvikkeina.", "fi"),
+        ("Το 2023 η Ελλάδα έδωσε στην Ουκρανία 100 εκατ. ευρώ για στρατιωτική βοήθεια.", "el"),
+    ],
+)
+def test_a_past_act_in_an_earlier_calendar_year_is_background_in_every_language(text, language) -> None:
+    """Each lexicon says how its language introduces the year a clause is set in (``year_openers``)."""
+    from datetime import date
+
+    from aidtrack.extract import extract
+
+    result = extract(text, language=language, published=date(2025, 10, 1))
+    assert not result.pledges and len(result.recaps) == 1
