@@ -815,6 +815,7 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
     NZ$16m ... an additional $6m in military assistance and $10m in humanitarian assistance"): those amounts
     are its parts, not pledges of their own."""
     parts_of: dict[int, int] = {}
+    sums: set[int] = set()
     for w, whole in enumerate(statements):
         if whole.kind != Kind.PLEDGE or w in parts_of:
             continue
@@ -831,7 +832,10 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
             run.append(k)
             total += part.amount
             if len(run) >= 2 and abs(total - whole.amount) <= 0.01 * whole.amount:
-                parts_of.update({k2: w for k2 in run})
+                if _headline_sum(whole, [statements[k2] for k2 in run]):
+                    sums.add(w)
+                else:
+                    parts_of.update({k2: w for k2 in run})
                 break
             if total > whole.amount * 1.01:
                 break
@@ -846,9 +850,29 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
             ),
         )
         if i in parts_of and s.kind == Kind.PLEDGE
+        else replace(
+            s,
+            kind=Kind.AGGREGATE,
+            notes=(*s.notes, "a headline adding up the pledges told below it"),
+            trace=(
+                "kind: a headline whose amount is the sum of pledges told apart below it",
+                *(t for t in s.trace if not t.startswith("kind:")),
+            ),
+        )
+        if i in sums
         else s
         for i, s in enumerate(statements)
     ]
+
+
+def _headline_sum(whole: Statement, parts: list[Statement]) -> bool:
+    """The pledge is a headline ("Canada commits another $235M to Ukraine", first in the text and with no
+    full stop) and its "parts" are pledges each told in a sentence of its own: the headline adds up
+    separate announcements, it is not one package broken down."""
+    if whole.start != 0 or whole.quote.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False
+    starts = [p.start for p in parts]
+    return all(p.kind == Kind.PLEDGE for p in parts) and len(set(starts)) == len(starts)
 
 
 def _article_pass(statements: list[Statement]) -> list[Statement]:

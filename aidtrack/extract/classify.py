@@ -67,6 +67,7 @@ class ClauseCues:
     hedge: bool
     pledge_verb: bool
     past_verb: bool
+    said: bool  # a verb of saying ("said", "told"): with a day named, the day it was said
     month_named: bool  # "in August", "on 6 February", with or without a year we can place it in
     future: bool
     marked_new: bool  # "another", "a new package": the clause says the amount is new
@@ -191,6 +192,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         hedge=_fires("hedges", text, lex),
         pledge_verb=_fires("pledge_verbs", text, lex),
         past_verb=_fires("past_verbs", text, lex),
+        said=_fires("speech_verbs", text, lex),
         month_named=_names_month(dated, lex),
         future=_fires("future_markers", text, lex),
         marked_new=_fires("new_markers", text, lex),
@@ -230,6 +232,10 @@ def period_after(sentence: str, money: Money, lex: Lexicon) -> str | None:
 
 def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
     """The clause dates the amount clearly before publication (and does not speak of the future)."""
+    if cues.day is not None and published is not None and (cues.past_verb or cues.said):
+        # "the minister said on 17 October that the Netherlands will allocate €271m", read in December:
+        # what was said on a day weeks before is background, whatever tense the words said use.
+        return (published - cues.day).days > RECAP_AFTER_DAYS
     if cues.future:
         return False
     if published is None:

@@ -423,3 +423,31 @@ def test_an_attached_phrase_keeps_the_tense_of_its_head() -> None:
     text = "Germany is prepared, with its allies, to finance one of the first PURL packages, totaling $500 million."
     [p] = extract(text).pledges
     assert (p.donors, p.amount) == (("DEU",), 5e8)
+
+
+def test_a_headline_that_adds_up_pledges_told_apart_below_is_their_total_not_one_package() -> None:
+    """ "Canada commits another $235M" over "$200m toward a PURL package" and, separately, "$35m for NATO's
+    CAP": the two are the pledges, the headline their sum. A package broken down in its own text stays one."""
+    text = (
+        "Canada commits another $235M to Ukraine\n\n"
+        "Defence Minister David McGuinty said Canada will contribute $200 million toward a new PURL package. "
+        "Foreign Minister Anita Anand separately announced $35 million for NATO's Comprehensive Assistance Package."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 3))
+    assert sorted(p.amount for p in result.pledges) == [35e6, 200e6]
+    assert [a.amount for a in result.aggregates] == [235e6]
+    package = "Denmark will give DKK 1.7 billion to Ukraine. It includes DKK 1.2 billion for artillery and DKK 0.5 billion for drones."
+    assert [p.amount for p in extract(package).pledges] == [1.7e9]
+
+
+def test_what_was_said_on_a_day_weeks_before_publication_is_background_whatever_its_tense() -> None:
+    text = "The prime minister said on 17 October that the Netherlands will allocate €271 million for artillery shells for Ukraine."
+    assert not extract(text, published=datetime.date(2025, 12, 5)).pledges
+    assert [p.amount for p in extract(text, published=datetime.date(2025, 10, 18)).pledges] == [271e6]
+
+
+def test_money_for_ukrainians_is_aid_to_ukraine() -> None:
+    [p] = extract(
+        "Minister Ahmed Hussen says Canada will provide $5.7 million for Ukrainians to meet their basic needs."
+    ).pledges
+    assert (p.donors, p.amount) == (("CAN",), 5.7e6)
