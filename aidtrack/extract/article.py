@@ -167,8 +167,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     if inside and art.last_whole is not None and art.last_whole[0] == index - 1:
         # "Australia's support totals AUD 95m. This includes AUD 50m for PURL, ...": the parts are the
         # donor's of the whole in the sentence before.
+        # A country named after the amount there says where the money goes, not who gives it ("This includes
+        # ISK 400m for a fund led jointly by Iceland and Lithuania").
         donors_of = [
-            (d, how, m) if d else (art.last_whole[1], "the whole before", ()) for d, how, m in donors_of
+            (d, how, m) if d and how != "after" else (art.last_whole[1], "the whole before", ())
+            for d, how, m in donors_of
         ]
     # The sentence's acting country: its first mention outside a relative clause ("Kishida, who condemned
     # Russia, announced $470m": Russia does not act there).
@@ -232,6 +235,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 under_sum
                 or ((inside or package_subject) and any(j < index and d == donors and a > money.amount
                                                         and c == money.currency for j, d, a, c in art.pledged))
+                # "The programme has enabled purchases worth nearly €538m. This includes €125m from Denmark, €20m
+                # from Sweden": the parts of a larger sum of others (a programme's) in the sentence right before.
+                # A donor's own total broken down ("Portugal's support totals €221m. This includes €50m for
+                # PURL") is told by the pledges it is made of.
+                or (inside and any(j == index - 1 and d != donors and a > money.amount and c == money.currency
+                                   for j, d, a, c in art.seen))
             )
         ):  # fmt: skip
             role = "part"  # the package it belongs to is a larger sum stated before
@@ -583,6 +592,10 @@ def _assign_donors(
             out.append((window[-1].codes, "before", _members(window[-1])))
             continue
         after = [g for g in groups if g.start >= money.end and g.end <= hi]
+        if after and art.lex.cues["collective"].search(sentence, lo, money.start):
+            # "Foreign donors have provided CZK 93.3bn ..., with the Czech Republic contributing CZK 1.7bn": the
+            # collective named before the amount gives it, not the country named after.
+            after = []
         earlier = [g for g in groups if g.end <= money.start]
         if i == 0 and after:
             out.append((after[0].codes, "after", ()))

@@ -451,3 +451,26 @@ def test_money_for_ukrainians_is_aid_to_ukraine() -> None:
         "Minister Ahmed Hussen says Canada will provide $5.7 million for Ukrainians to meet their basic needs."
     ).pledges
     assert (p.donors, p.amount) == (("CAN",), 5.7e6)
+
+
+def test_what_others_gave_to_a_programme_total_told_before_is_its_parts_not_new_pledges() -> None:
+    """ "The programme has financed purchases worth €540m. This includes €125m from Denmark ...": the amounts
+    are what donors put into a total already reached; a donor's own total broken down stays its pledges."""
+    text = (
+        "The Danish model has financed weapons purchases worth nearly €540 million since 2024. "
+        "This includes €125 million from Denmark, €20 million from Sweden and €3 million from Iceland."
+    )
+    assert not extract(text, published=datetime.date(2025, 3, 1)).pledges
+    own = (
+        "Portugal's support for Ukraine this year totals €221 million, the minister said. "
+        "This includes €50 million for PURL and €171 million for equipment made in Europe."
+    )
+    assert sorted(p.amount for p in extract(own).pledges) == [50e6, 171e6]
+
+
+def test_a_collective_subject_gives_the_amount_not_the_country_named_after_it() -> None:
+    text = (
+        "Foreign donors have provided CZK 93 billion to the Czech ammunition initiative for Ukraine, "
+        "with the Czech Republic contributing CZK 1.7 billion."
+    )
+    assert not [p for p in extract(text).pledges if p.amount == 93e9]
