@@ -221,6 +221,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         # "A further €100m will be provided under PURL" after "a new package worth €615m": still one of its
         # parts; after a pledge that is no package, an addition of its own.
         led = donor_how == "anaphora" and _amount_led(sentence, money, lex)
+        # "Another $50m will go toward ammunition": where money already stated goes.
+        allotted = (
+            lex.cues["part_after"].pattern.match(sentence, money.conversion_end or money.end) is not None
+        )
         under_sum = led and (
             any(j < index and a > money.amount and c == money.currency for j, a, c in art.packages)
             or (
@@ -233,7 +237,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             and donors
             and (
                 under_sum
-                or ((inside or package_subject) and any(j < index and d == donors and a > money.amount
+                or ((inside or package_subject or allotted) and any(j < index and d == donors and a > money.amount
                                                         and c == money.currency for j, d, a, c in art.pledged))
                 # "The programme has enabled purchases worth nearly €538m. This includes €125m from Denmark, €20m
                 # from Sweden": the parts of a larger sum of others (a programme's) in the sentence right before.
@@ -592,7 +596,13 @@ def _assign_donors(
             out.append((window[-1].codes, "before", _members(window[-1])))
             continue
         after = [g for g in groups if g.start >= money.end and g.end <= hi]
-        if after and art.lex.cues["collective"].search(sentence, lo, money.start):
+        # (not the pronoun subject itself: Czech "Země" is "the country" as well as "countries")
+        pronoun = art.lex.anaphora_re.match(sentence)
+        collective_before = (
+            art.lex.cues["collective"].search(sentence, max(lo, pronoun.end() if pronoun else 0), money.start)
+            is not None
+        )
+        if after and collective_before:
             # "Foreign donors have provided CZK 93.3bn ..., with the Czech Republic contributing CZK 1.7bn": the
             # collective named before the amount gives it, not the country named after.
             after = []
@@ -612,6 +622,10 @@ def _assign_donors(
             # "... 100m kroner for X, 372 million for PURL and 80 million for fuel, Denmark said": the one
             # giver, speaking after the whole list, gives each of its amounts.
             out.append((groups[0].codes, "after", ()))
+        elif collective_before:
+            out.append(
+                ((), "none", ())
+            )  # "He noted that coalition members have made a joint €180m ...": theirs
         elif (art.lex.anaphora_re.match(sentence) or _amount_led(sentence, money, art.lex)) and (
             earlier_donors := (
                 art.last_pledge_donors
@@ -676,9 +690,14 @@ def _opener_end(sentence: str) -> int:
     return m.end() if m else 0
 
 
+# A colon, or a spaced dash, opens the breakdown of the amount before it ("€20m for the drone coalition this
+# year - at least €10m for X, €5m for Y").
+_BREAKDOWN_MARK = re.compile(r":|\s[-–—]\s")
+
+
 def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_of: list[_Assigned]) -> bool:
-    """A smaller amount after a colon that follows a larger one of the same donors and currency in the same
-    sentence: the colon opens its breakdown."""
+    """A smaller amount after a colon (or a spaced dash) that follows a larger one of the same donors and
+    currency in the same sentence: the mark opens its breakdown."""
     money = monies[i]
     for k in range(i):
         whole = monies[k]
@@ -686,7 +705,7 @@ def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_
             whole.currency == money.currency
             and whole.amount > money.amount
             and donors_of[k][0] == donors_of[i][0]
-            and ":" in sentence[whole.conversion_end or whole.end : money.start]
+            and _BREAKDOWN_MARK.search(sentence, whole.conversion_end or whole.end, money.start)
         ):
             return True
     return False

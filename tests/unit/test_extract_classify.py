@@ -474,3 +474,20 @@ def test_a_collective_subject_gives_the_amount_not_the_country_named_after_it() 
         "with the Czech Republic contributing CZK 1.7 billion."
     )
     assert not [p for p in extract(text).pledges if p.amount == 93e9]
+
+
+def test_money_for_a_counted_group_of_other_countries_is_not_aid_to_ukraine() -> None:
+    assert not extract(
+        "The EU will give €248 million to five countries that host refugees, Poland among them."
+    ).pledges
+    assert extract("The EU will give €248 million to Ukraine's air defence.").pledges
+
+
+def test_parts_of_a_pledge_told_by_where_the_money_goes_or_after_a_dash() -> None:
+    text = (
+        "Canada will give Ukraine an additional $440 million in military aid, Defence Minister Bill Blair said. "
+        "Another $50 million will go toward ammunition from Canadian industry."
+    )
+    assert [p.amount for p in extract(text).pledges] == [440e6]
+    dash = "Latvia will give €20 million to the drone coalition - at least €10 million for Latvian industry and €5 million for joint buys."
+    assert [p.amount for p in extract(dash).pledges] == [20e6]
