@@ -69,6 +69,8 @@ class _Article:
     # with no subject of its own when no sentence before names one ("Approximately $680m for the purchase of
     # a PURL package" under "Canada reinforces its support ...").
     headline_donors: tuple[str, ...] = ()
+    # The headline speaks of aid ("Netherlands to buy shells for Ukraine"): so do the first sentences.
+    headline_aid: bool = False
 
 
 def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
@@ -110,11 +112,15 @@ def extract_statements(
     """All statements in ``text`` in reading order (see ``aidtrack.extract.extract``); ``lex`` may be
     any compiled lexicon (``load_lexicon(language)`` or ``read_lexicon(folder)``). ``headline`` (the
     page's title, or its address's slug) may name the giver the text leaves unsaid."""
+    if published is None:
+        # "August 5, 2025 – ... today announced": a press release's own dateline is the text's date.
+        published = _leading_date(text, lex)
     art = _Article(text, lex, published, source_country, lex.cues["purl"].search(text) is not None,
                    split_sentences(text, lex))  # fmt: skip
     if headline:
         groups = group_donors(headline, find_donors(headline, lex), lex)
         art.headline_donors = groups[0].codes if len(groups) == 1 else ()
+        art.headline_aid = lex.cues["aid_context"].search(headline) is not None
     statements: list[Statement] = []
     bullets_recap = False  # the sentence that opened the current list of bullets recaps
     for index, (start, end) in enumerate(art.spans):
@@ -142,6 +148,17 @@ def _recaps(sentence: str, lex: Lexicon, published: datetime.date | None) -> boo
     """The sentence recaps ("The first two packages were financed by:"), for the list items after it."""
     cues = clause_cues(sentence, lex, published)
     return cues.recap_strong or cues.recap_weak or is_past(cues, published)
+
+
+# A date (after a place, maybe) that opens the text and is set off by a dash or a colon: its dateline.
+_LEADING_DATE = re.compile(r"^\W*([^\n.;]{4,45}?)\s*(?:[-–—]{1,2}|:)\s")
+
+
+def _leading_date(text: str, lex: Lexicon) -> datetime.date | None:
+    """The day a text's own dateline gives ("August 5, 2025 – ...", "Copenhagen, 3 December 2025: ..."),
+    read with no publication date to lean on (so only a day with its year counts)."""
+    m = _LEADING_DATE.match(text)
+    return stated_day(m.group(1), lex, None) if m else None
 
 
 def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) -> list[Statement]:
@@ -537,9 +554,10 @@ def _cues_for(
 
 
 def _aid_context(art: _Article, index: int, sentence: str) -> bool:
-    """The sentence, or one of the two before it, is about aid ("PURL", "Ukraine", "military aid", ...)."""
+    """The sentence, or one of the two before it (or the headline, for the first two), is about aid ("PURL",
+    "Ukraine", "military aid", ...). A headline lends its context only to an article, not to one quoted sentence."""
     cue = art.lex.cues["aid_context"]
-    if cue.search(sentence):
+    if cue.search(sentence) or (index < 2 and len(art.spans) > 2 and art.headline_aid):
         return True
     return any(cue.search(art.text, *art.spans[j]) for j in range(max(0, index - 2), index))
 
@@ -602,6 +620,12 @@ def _assign_donors(
             art.lex.cues["collective"].search(sentence, max(lo, pronoun.end() if pronoun else 0), money.start)
             is not None
         )
+        if after and art.lex.cues["umbrella_after"].search(
+            sentence, money.conversion_end or money.end, after[0].start
+        ):
+            # "The €21 billion also includes the UK's £4.5bn commitment": the country after "includes" gives
+            # the part, not the whole.
+            after = []
         if after and collective_before:
             # "Foreign donors have provided CZK 93.3bn ..., with the Czech Republic contributing CZK 1.7bn": the
             # collective named before the amount gives it, not the country named after.

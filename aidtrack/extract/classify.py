@@ -168,7 +168,9 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
     subset = _subset_cues(lex)
     return ClauseCues(
         target=_fires("target_strong", text, lex),
-        aggregate_strong=_fires("aggregate_strong", text, lex, share_spans),
+        aggregate_strong=_fires(
+            "aggregate_strong", text, lex, share_spans + lex.cues["aggregate_exceptions"].spans(text)
+        ),
         aggregate_weak=_fires("aggregate_weak", text, lex),
         collective=_fires("collective", text, lex),
         recap_strong=_fires("recap_strong", text, lex),

@@ -491,3 +491,37 @@ def test_parts_of_a_pledge_told_by_where_the_money_goes_or_after_a_dash() -> Non
     assert [p.amount for p in extract(text).pledges] == [440e6]
     dash = "Latvia will give €20 million to the drone coalition - at least €10 million for Latvian industry and €5 million for joint buys."
     assert [p.amount for p in extract(dash).pledges] == [20e6]
+
+
+def test_a_largest_package_to_date_is_news_not_a_running_total() -> None:
+    text = "Sweden will provide SEK 3 billion in additional military aid to Ukraine, its largest package to date."
+    assert [p.amount for p in extract(text).pledges] == [3e9]
+    assert not extract("Sweden has given SEK 90 billion to Ukraine to date.").pledges
+
+
+def test_a_press_releases_own_dateline_dates_what_it_says_today() -> None:
+    text = (
+        "August 5, 2025 – The governments of Sweden, Denmark and Norway today announced a joint contribution "
+        "of $500 million to buy US weapons for Ukraine through PURL."
+    )
+    [p] = extract(text).pledges  # no publication date given: the dateline is the text's own
+    assert (p.donors, p.amount, p.stated_date) == (("DNK", "NOR", "SWE"), 5e8, datetime.date(2025, 8, 5))
+
+
+def test_a_country_after_includes_gives_the_part_not_the_whole() -> None:
+    text = "The €21 billion pledged at the meeting also includes the UK's £4.5bn commitment for Ukraine."
+    assert not [p for p in extract(text).pledges if p.amount == 21e9]
+
+
+def test_money_following_a_contribution_is_that_earlier_contribution() -> None:
+    text = (
+        "Canada committed C$200 million to PURL on Wednesday. This is its second investment in the scheme, "
+        "following a roughly C$680-million contribution in August."
+    )
+    assert [p.amount for p in extract(text, published=datetime.date(2025, 12, 4)).pledges] == [200e6]
+
+
+def test_an_articles_headline_lends_aid_context_to_its_first_sentences() -> None:
+    text = "The Netherlands will additionally allocate €271 million, the prime minister said. He spoke in The Hague. More follows."
+    assert extract(text, title="Netherlands to fund ammunition for Ukraine").pledges
+    assert not extract(text, title="Dutch cabinet meets on Friday").pledges
