@@ -274,7 +274,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         value = values[i]
         # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
         # ("... totalling SEK 75bn over three years") still makes it a sum.
-        one_package = value and not lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
+        one_package = value and not (
+            lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
+            or lex.cues["total_words"].search(sentence, money.end, clause[1])
+        )
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
                           one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
@@ -543,6 +546,7 @@ def _cues_for(
         cues.target = cues.target or head.target
         # "... by far the largest donor, with more than €75bn": the running-total sense carries too.
         cues.aggregate_strong = cues.aggregate_strong or head.aggregate_strong
+        cues.total_word = cues.total_word or head.total_word
         # "Germany is prepared, with its allies, to finance a package totaling $500m": the head's tense and
         # its "new" carry into the attached phrase, which has no verb of its own.
         cues.future = cues.future or head.future

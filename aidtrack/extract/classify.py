@@ -51,6 +51,7 @@ class ClauseCues:
     target: bool
     aggregate_strong: bool
     aggregate_weak: bool
+    total_word: bool  # "in total", "a total of": a sum, a pledge when a giver says it will give it
     collective: bool
     recap_strong: bool
     recap_weak: bool
@@ -172,6 +173,9 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
             "aggregate_strong", text, lex, share_spans + lex.cues["aggregate_exceptions"].spans(text)
         ),
         aggregate_weak=_fires("aggregate_weak", text, lex),
+        total_word=_fires(
+            "total_words", text, lex, share_spans + lex.cues["aggregate_exceptions"].spans(text)
+        ),
         collective=_fires("collective", text, lex),
         recap_strong=_fires("recap_strong", text, lex),
         recap_weak=_fires("recap_weak", text, lex),
@@ -342,6 +346,8 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a running-total cue", "total",
              lambda f: (f.cues.aggregate_strong
                         and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
+             or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)
+                 and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
              or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,

@@ -185,7 +185,7 @@ class Lexicon:
             "distributive_before_group", "target_after", "joint_total", "past_verbs", "new_markers", "frameworks",
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
-            "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions",
+            "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))

@@ -525,3 +525,11 @@ def test_an_articles_headline_lends_aid_context_to_its_first_sentences() -> None
     text = "The Netherlands will additionally allocate €271 million, the prime minister said. He spoke in The Hague. More follows."
     assert extract(text, title="Netherlands to fund ammunition for Ukraine").pledges
     assert not extract(text, title="Dutch cabinet meets on Friday").pledges
+
+
+def test_in_total_is_a_pledge_when_a_giver_says_it_will_give_it() -> None:
+    text = "Norway will allocate EUR 1 billion in total for drones for Ukraine, of which EUR 400 million goes to Ukrainian makers."
+    assert [p.amount for p in extract(text).pledges] == [1e9]
+    assert [
+        a.amount for a in extract("Allies have given Ukraine $4 billion in total through PURL.").aggregates
+    ] == [4e9]
