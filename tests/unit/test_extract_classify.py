@@ -533,3 +533,8 @@ def test_in_total_is_a_pledge_when_a_giver_says_it_will_give_it() -> None:
     assert [
         a.amount for a in extract("Allies have given Ukraine $4 billion in total through PURL.").aggregates
     ] == [4e9]
+
+
+def test_a_sum_with_the_definite_article_is_one_already_told() -> None:
+    text = "Allies pledged €21 billion at the Ramstein meeting. The €21 billion also includes Germany's new commitment."
+    assert not extract(text).pledges
