@@ -883,8 +883,9 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
         total = 0.0
         for k in range(w + 1, len(statements)):
             part = statements[k]
-            if part.start == whole.start or part.kind not in (Kind.PLEDGE, Kind.SHARE):
-                continue
+            if part.kind not in (Kind.PLEDGE, Kind.SHARE):
+                continue  # (parts in the whole's own sentence count too: "a package of €500m in two measures,
+                # (i) ... €50m and (ii) ... €450m")
             if part.donors != whole.donors or part.currency != whole.currency:
                 continue
             if part.amount >= whole.amount:

@@ -538,3 +538,11 @@ def test_in_total_is_a_pledge_when_a_giver_says_it_will_give_it() -> None:
 def test_a_sum_with_the_definite_article_is_one_already_told() -> None:
     text = "Allies pledged €21 billion at the Ramstein meeting. The €21 billion also includes Germany's new commitment."
     assert not extract(text).pledges
+
+
+def test_parts_in_the_packages_own_sentence_that_add_up_to_it_are_its_parts() -> None:
+    text = (
+        "The European Union has agreed a package of €500 million for Ukraine in two measures, "
+        "(i) non-lethal supplies to a total value of €50 million and (ii) a lethal component valued at €450 million."
+    )
+    assert [p.amount for p in extract(text).pledges] == [5e8]
