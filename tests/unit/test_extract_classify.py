@@ -542,7 +542,7 @@ def test_a_sum_with_the_definite_article_is_one_already_told() -> None:
 
 def test_parts_in_the_packages_own_sentence_that_add_up_to_it_are_its_parts() -> None:
     text = (
-        "The European Union has agreed a package of €500 million for Ukraine in two measures, "
-        "(i) non-lethal supplies to a total value of €50 million and (ii) a lethal component valued at €450 million."
+        "The European Union has agreed a package of €500 million in military assistance for Ukraine in two measures, "
+        "one for non-lethal supplies to a total value of €50 million and one for lethal assistance, valued at €450 million."
     )
     assert [p.amount for p in extract(text).pledges] == [5e8]
