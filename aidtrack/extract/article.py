@@ -651,9 +651,8 @@ def _assign_donors(
             # giver, speaking after the whole list, gives each of its amounts.
             out.append((groups[0].codes, "after", ()))
         elif collective_before:
-            out.append(
-                ((), "none", ())
-            )  # "He noted that coalition members have made a joint €180m ...": theirs
+            # "He noted that coalition members have made a joint €180m ...": theirs, not an earlier giver's.
+            out.append(((), "none", ()))
         elif (art.lex.anaphora_re.match(sentence) or _amount_led(sentence, money, art.lex)) and (
             earlier_donors := (
                 art.last_pledge_donors
