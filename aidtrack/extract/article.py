@@ -600,6 +600,7 @@ def _assign_donors(
     of the previous sentence. ``members`` are the mentions of a group before the amount, as (codes, end
     offset), for distributive lists ("A and B will each give ..."); empty otherwise."""
     out: list[_Assigned] = []
+    pronoun = art.lex.anaphora_re.match(sentence)  # "It will also give ...", "The government ..."
     if len(monies) > 1 and art.lex.cues["respectively"].search(sentence):
         lead = [g for g in groups if g.end <= monies[0].start]
         if lead and 1 < len(lead[-1].members) <= len(monies):
@@ -619,7 +620,6 @@ def _assign_donors(
             continue
         after = [g for g in groups if g.start >= money.end and g.end <= hi]
         # (not the pronoun subject itself: Czech "Země" is "the country" as well as "countries")
-        pronoun = art.lex.anaphora_re.match(sentence)
         collective_before = (
             art.lex.cues["collective"].search(sentence, max(lo, pronoun.end() if pronoun else 0), money.start)
             is not None
@@ -653,7 +653,7 @@ def _assign_donors(
         elif collective_before:
             # "He noted that coalition members have made a joint €180m ...": theirs, not an earlier giver's.
             out.append(((), "none", ()))
-        elif (art.lex.anaphora_re.match(sentence) or _amount_led(sentence, money, art.lex)) and (
+        elif (pronoun or _amount_led(sentence, money, art.lex)) and (
             earlier_donors := (
                 art.last_pledge_donors
                 or _previous_donors(art, index)
@@ -663,7 +663,7 @@ def _assign_donors(
         ):
             # "It will also give ...", "A further €100m will be provided under PURL": the giver before.
             out.append((earlier_donors, "anaphora", ()))
-        elif art.lex.anaphora_re.match(sentence) and _publisher_gives(art):
+        elif pronoun and _publisher_gives(art):
             # "The government will allocate €22m" on a Lithuanian site with no country named before it:
             # a national outlet's (or ministry's) "the government" is its own country's.
             out.append(((art.source_country,), "anaphora", ()))
@@ -900,29 +900,25 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
             if total > whole.amount * 1.01:
                 break
     return [
-        replace(
-            s,
-            kind=Kind.SHARE,
-            notes=(*s.notes, "its amounts add up to the pledge before: a part of it"),
-            trace=(
-                "kind: with the amounts beside it, adds up to the pledge before (a part of it)",
-                *(t for t in s.trace if not t.startswith("kind:")),
-            ),
-        )
+        _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",
+                "with the amounts beside it, adds up to the pledge before (a part of it)")
         if i in parts_of and s.kind == Kind.PLEDGE
-        else replace(
-            s,
-            kind=Kind.AGGREGATE,
-            notes=(*s.notes, "a headline adding up the pledges told below it"),
-            trace=(
-                "kind: a headline whose amount is the sum of pledges told apart below it",
-                *(t for t in s.trace if not t.startswith("kind:")),
-            ),
-        )
+        else _rekind(s, Kind.AGGREGATE, "a headline adding up the pledges told below it",
+                     "a headline whose amount is the sum of pledges told apart below it")
         if i in sums
         else s
         for i, s in enumerate(statements)
-    ]
+    ]  # fmt: skip
+
+
+def _rekind(s: Statement, kind: str, note: str, rule: str) -> Statement:
+    """``s`` decided anew by an article-level rule: its kind, a note, and the rule's name as its kind trace."""
+    return replace(
+        s,
+        kind=kind,
+        notes=(*s.notes, note),
+        trace=(f"kind: {rule}", *(t for t in s.trace if not t.startswith("kind:"))),
+    )
 
 
 def _headline_sum(whole: Statement, parts: list[Statement]) -> bool:

@@ -165,17 +165,15 @@ def _adds_amount(text: str, lex: Lexicon) -> bool:
 def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> ClauseCues:
     dated = _undated(text, lex)
     share_spans = lex.cues["share_cues"].spans(text)
+    # A share ("of the total") or a superlative ("its largest package to date") is no running total.
+    not_totals = share_spans + lex.cues["aggregate_exceptions"].spans(text)
     exceptions = lex.cues["non_aid_exceptions"].spans(text)
     subset = _subset_cues(lex)
     return ClauseCues(
         target=_fires("target_strong", text, lex),
-        aggregate_strong=_fires(
-            "aggregate_strong", text, lex, share_spans + lex.cues["aggregate_exceptions"].spans(text)
-        ),
+        aggregate_strong=_fires("aggregate_strong", text, lex, not_totals),
         aggregate_weak=_fires("aggregate_weak", text, lex),
-        total_word=_fires(
-            "total_words", text, lex, share_spans + lex.cues["aggregate_exceptions"].spans(text)
-        ),
+        total_word=_fires("total_words", text, lex, not_totals),
         collective=_fires("collective", text, lex),
         recap_strong=_fires("recap_strong", text, lex),
         recap_weak=_fires("recap_weak", text, lex),
@@ -344,10 +342,9 @@ KIND_RULES: tuple[KindRule, ...] = (
     # "In total, the package will be worth €400m", "The new package, totaling DKK 1.4bn": what a package to come
     # or a new one is worth, not a running total.
     KindRule("a running-total cue", "total",
-             lambda f: (f.cues.aggregate_strong
+             lambda f: ((f.cues.aggregate_strong
+                         or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
                         and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
-             or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)
-                 and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
              or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
