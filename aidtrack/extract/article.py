@@ -523,6 +523,9 @@ def _cues_for(
     sentence: str, clauses: list[tuple[int, int]], clause: tuple[int, int], art: _Article
 ) -> ClauseCues:
     """Cues of one clause; a trailing ", with €500m" phrase keeps the recap/target sense of its clause."""
+    if dateline := dateline_end(sentence):
+        # "KYIV. Nov 29 (Interfax-Ukraine) – ... has announced": the day the story was filed, not a past day.
+        sentence = " " * dateline + sentence[dateline:]
     cues = clause_cues(sentence[clause[0] : clause[1]], art.lex, art.published)
     k = clauses.index(clause) if clause in clauses else 0
     if k > 0 and cues.day is None and not cues.month_named:
@@ -554,6 +557,18 @@ def _cues_for(
         if cues.day is None and not cues.month_named and (head.day or head.month_named):
             # "X announced on 4 August that it funds $500m": the attached clause has the date of its head.
             cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
+    parallel = art.lex.parallel_opener
+    if k > 0 and parallel is not None and parallel.match(sentence, clause[0]) and cues.past_verb:
+        # "Belgium recently announced €100m, while Canada pledged US$500m, Germany US$500m": past acts set
+        # side by side with a recap are background too, unless the clause dates itself or says "new".
+        head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
+        if head.recap_strong and not (cues.future or cues.marked_new or cues.day or cues.month_named):
+            cues.recap_strong = True
+    lead = sentence.find(",")
+    if 0 < lead <= _OPENING_PHRASE_CHARS and art.lex.cues["share_cues"].search(sentence[:lead]):
+        # "Of the total, €30bn will go to ..., while €60bn will ...": every amount after it is a part.
+        if not find_money(sentence[:lead], art.lex):
+            cues.share = True
     return cues
 
 

@@ -197,6 +197,8 @@ class Lexicon:
         # Anchored matchers, used with ``match(text, pos)``.
         self.relative_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('relative_openers', []))})\b")
         self.attached_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('attached_openers', []))})\b")
+        parallel = cues.get("parallel_openers", [])
+        self.parallel_opener = re.compile(rf"[,\s]*(?i:{alternation(parallel)})\b") if parallel else None
         period_starts = [p.split()[0] for p in cues.get("period_month", []) + cues.get("period_year", [])]
         self.period_phrase = re.compile(
             rf"\s+(?i:{alternation(cues.get('period_phrase_openers', []))})\s+(?:[^\W\d_][\w-]*\s+){{1,3}}?"

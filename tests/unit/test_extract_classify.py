@@ -546,3 +546,84 @@ def test_parts_in_the_packages_own_sentence_that_add_up_to_it_are_its_parts() ->
         "one for non-lethal supplies to a total value of €50 million and one for lethal assistance, valued at €450 million."
     )
     assert [p.amount for p in extract(text).pledges] == [5e8]
+
+
+def test_a_bracket_that_restates_the_amount_in_two_currencies_is_its_conversion() -> None:
+    text = "Belgium will pay for a PURL package of €100 million (a little over US$115 million, or about 430 million złoty)."
+    assert [(p.amount, p.currency) for p in extract(text).pledges] == [(1e8, "EUR")]
+
+
+def test_a_person_or_the_recipient_before_a_comma_starts_no_list_of_non_givers() -> None:
+    said = "According to Zelensky, Estonia will send €12 million to the ammunition initiative for Ukraine."
+    assert [p.donors for p in extract(said).pledges] == [("EST",)]
+    visit = "On a trip to Ukraine, South Korean Foreign Minister Cho Tae-yul promised $20 million in humanitarian aid."
+    assert [p.donors for p in extract(visit).pledges] == [("KOR",)]
+
+
+def test_a_capital_naming_where_an_event_was_held_gives_nothing() -> None:
+    text = "At a Lisbon press briefing, the minister said €60 million of the package would buy drones for Ukraine."
+    assert not extract(text).pledges
+
+
+def test_a_wire_dateline_without_a_year_is_the_day_of_the_story_not_a_past_day() -> None:
+    text = "VILNIUS, Oct 14 – Lithuania's defence minister has announced a further €25 million for PURL."
+    [p] = extract(text).pledges
+    assert (p.donors, p.amount) == (("LTU",), 25e6)
+
+
+def test_a_half_billion_and_buying_for_ukraine_are_pledges() -> None:
+    text = "Sweden is buying $150-million of air defence for Ukraine through PURL, after allies cut their contributions."
+    assert [p.amount for p in extract(text).pledges] == [150e6]
+    phrase = "Norway's foreign minister said his government has decided to give another half a billion dollars to PURL, the aim of which is to arm Ukraine."
+    assert [p.amount for p in extract(phrase).pledges] == [5e8]
+
+
+def test_money_said_to_be_of_a_package_is_a_part_of_it() -> None:
+    text = "Finland's president said roughly €90 million of the package would go to artillery ammunition for Ukraine."
+    assert not extract(text).pledges
+
+
+def test_a_deal_to_supply_is_a_contract_not_aid() -> None:
+    assert not extract(
+        "Washington has also cleared a $300 million deal to supply Ukraine with guided bombs."
+    ).pledges
+
+
+def test_a_recap_list_set_side_by_side_stays_background() -> None:
+    text = (
+        "Portugal recently announced €50 million, while Ireland pledged €40 million and Austria €20 million."
+    )
+    assert not extract(text, published=datetime.date(2025, 12, 1)).pledges
+    news = "Portugal recently announced €50 million, while Ireland will add a new €40 million for PURL."
+    assert [p.donors for p in extract(news, published=datetime.date(2025, 12, 1)).pledges] == [("IRL",)]
+
+
+def test_an_opening_of_the_total_makes_every_amount_after_it_a_part() -> None:
+    text = "Of the total, €20 billion will go to budget support, while the EU will use €40 billion to buy weapons for Ukraine."
+    assert not extract(text).pledges
+
+
+def test_a_running_total_at_a_date_and_a_potential_allocation_are_not_pledges() -> None:
+    assert not extract("Denmark has committed €9 billion to Ukraine as of March 2025.").pledges
+    text = "Spain's potential €300 million allocation for PURL signals a bigger role in Ukraine's defence."
+    assert not [p for p in extract(text).pledges if p.confidence >= REVIEW_THRESHOLD]
+
+
+def test_a_sum_for_a_whole_year_to_come_and_a_longer_programme_are_envelopes() -> None:
+    assert not extract(
+        "Seoul will allocate $400 million in humanitarian support for Ukraine in 2026."
+    ).pledges
+    assert not extract(
+        "Sweden will extend its Ukraine support programme by two years and add SEK 40 billion to it."
+    ).pledges
+    assert extract("Sweden will allocate a new package of SEK 2 billion for Ukraine in 2026.").pledges
+
+
+def test_a_second_act_joined_by_and_has_cues_of_its_own() -> None:
+    text = "Japan has announced a new $300 million package of aid for Ukraine and imposed new sanctions with a lower price cap on oil."
+    assert [p.amount for p in extract(text).pledges] == [3e8]
+
+
+def test_investing_in_a_fund_for_ukraine_is_aid() -> None:
+    text = "Luxembourg will invest €8 million in a new international fund that pays for demining equipment and training for Ukraine."
+    assert [p.amount for p in extract(text).pledges] == [8e6]
