@@ -627,3 +627,18 @@ def test_a_second_act_joined_by_and_has_cues_of_its_own() -> None:
 def test_investing_in_a_fund_for_ukraine_is_aid() -> None:
     text = "Luxembourg will invest €8 million in a new international fund that pays for demining equipment and training for Ukraine."
     assert [p.amount for p in extract(text).pledges] == [8e6]
+
+
+def test_a_fund_for_ukraine_receiving_money_from_a_country_is_that_countrys_gift() -> None:
+    text = "The Ukraine Energy Support Fund has received a further €9 million grant from the Finnish foreign ministry."
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("FIN",), 9e6)]
+    assert not extract("Poland will receive €1.2 billion from the EU recovery fund for its roads.").pledges
+
+
+def test_a_numbered_package_announced_with_its_value_is_news() -> None:
+    text = "The minister announced Norway's 12th military aid package for Ukraine, totaling NOK 1.8 billion."
+    assert [p.amount for p in extract(text).pledges] == [1.8e9]
+
+
+def test_a_year_envelope_with_a_decimal_amount_is_still_an_envelope() -> None:
+    assert not extract("Belgium will allocate 1.2 billion euros to support Ukraine in 2026.").pledges
