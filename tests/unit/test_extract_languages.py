@@ -203,3 +203,30 @@ def test_a_past_act_in_an_earlier_calendar_year_is_background_in_every_language(
 
     result = extract(text, language=language, published=date(2025, 10, 1))
     assert not result.pledges and len(result.recaps) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a conditional "would amount to" is an estimate, not a decision
+        (
+            "El ministro dijo que la contribución de España a Ucrania supondría unos 300 millones de euros.",
+            "es",
+        ),
+        (
+            "Selon le ministre, la contribution de la France à l'Ukraine s'élèverait à 200 millions d'euros.",
+            "fr",
+        ),
+        # "reminded that the first package was": a recap
+        ("Міністр нагадав, що перший пакет Данії для України становив 100 мільйонів доларів.", "uk"),
+        # "on top of the DKK 2bn": the base an increase is added to
+        ("Det kommer oven i de 2 milliarder kroner, som Danmark har givet Ukraine i foråret.", "da"),
+    ],
+)
+def test_estimates_and_restated_sums_are_no_pledges_in_every_language(text, language) -> None:
+    from datetime import date
+
+    from aidtrack.extract import REVIEW_THRESHOLD, extract
+
+    result = extract(text, language=language, published=date(2025, 10, 1))
+    assert not [p for p in result.pledges if p.confidence >= REVIEW_THRESHOLD]
