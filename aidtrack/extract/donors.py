@@ -81,9 +81,12 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
             and previous is not None
             and not previous.giver
             # "According to Shmyhal, Lithuania will ...", "During his visit to Ukraine, Japanese Prime Minister
-            # ...": a person or the recipient before the comma starts no list of non-givers.
-            and previous.form != "official"
-            and not all(c in lex.never_donors for c in previous.codes)
+            # ...": a person or the recipient before a comma starts no list of non-givers ("led by Ukraine and
+            # Denmark" still is one).
+            and (
+                joined
+                or (previous.form != "official" and not all(c in lex.never_donors for c in previous.codes))
+            )
             and lex.group_sep_re.match(gap)
             and not _LIST_BREAK.search(gap)
             and not (closed and not joined)
