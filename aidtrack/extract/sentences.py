@@ -20,7 +20,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 # Also without the agency when a date follows the place ("KYIV, 6 March –", "TOKYO, March 22 – ...",
 # "KYIV. Nov 29 (Interfax-Ukraine) –").
 _DATELINE = re.compile(
-    r"^\W*[^\W\d_][\w'’-]*(?:\.?\s+[^\W\d_][\w'’-]*){0,2}"
+    r"^\W*[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2}"
     r"(?:[,.]?\s*[^(),\n]{1,25}?\s*\([^()\n\d]{2,30}\)\s*\.?\s*[-–—]+\s*"
     r"|[,.]\s*(?=[^()\n]{0,25}?\d)(?:[^\W\d_]+\.?\s+)?\d{1,2}(?:,\s*(?:19|20)\d\d)?(?:\s+[^\W\d_]+\.?)?(?:,?\s+(?:19|20)\d\d)?\s+[-–—]+\s+)"
 )

@@ -644,3 +644,20 @@ def test_a_numbered_package_announced_with_its_value_is_news() -> None:
 def test_a_year_sum_with_a_decimal_amount_still_waits_for_review() -> None:
     [year] = extract("Belgium will allocate 1.2 billion euros to support Ukraine in 2026.").pledges
     assert year.confidence < REVIEW_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("OSLO, Aug 13 (Reuters) - Norway said ...", "OSLO, Aug 13 (Reuters) - "),
+        ("WASHINGTON D.C., Aug 13 (Reuters) - The Pentagon ...", "WASHINGTON D.C., Aug 13 (Reuters) - "),
+        ("RIGA, 6 March – Latvia will ...", "RIGA, 6 March – "),
+        ("WARSAW, Dec. 16, 2025 – Poland ...", "WARSAW, Dec. 16, 2025 – "),
+        ("VILNIUS. Nov 29 (BNS) – Lithuania ...", "VILNIUS. Nov 29 (BNS) – "),
+        ("Norway will give 5 million – a record.", ""),
+    ],
+)
+def test_a_wire_dateline_is_found_with_or_without_its_agency(opening: str, dateline: str) -> None:
+    from aidtrack.extract.sentences import dateline_end
+
+    assert opening[: dateline_end(opening)] == dateline
