@@ -40,13 +40,18 @@ def mockserver_factory() -> Iterator[Callable[[], MockServer]]:
 
 @pytest.fixture
 def fetch_settings(tmp_path) -> Settings:
-    """Settings with politeness and backoff shrunk to milliseconds so the suite stays fast."""
+    """Settings with politeness and backoff shrunk to milliseconds so the suite stays fast.
+
+    The timeouts stay a few seconds: a loopback server on a loaded CI machine can take longer than
+    half a second to answer, and a test of retries must not fail on a timeout it is not about. Tests
+    of timeouts set their own, shorter ones.
+    """
     return Settings(
         warehouse=tmp_path / "aid.duckdb",
         default_delay=0.0,
         max_concurrency=4,
-        connect_timeout=1.0,
-        read_timeout=0.5,
+        connect_timeout=2.0,
+        read_timeout=2.0,
         max_body_bytes=1024 * 1024,
         max_redirects=5,
         max_retries=2,
