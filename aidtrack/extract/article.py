@@ -169,8 +169,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     if not monies:
         return []
     blocked = [(m.start, m.conversion_end or m.end) for m in monies]
+    cue_sentence = sentence
     if dateline := dateline_end(sentence):
         blocked.append((0, dateline))  # "BRUSSELS, Aug 13 (Reuters) -": where it was filed, not who gives
+        # "KYIV. Nov 29 (Interfax-Ukraine) – ... has announced": the day it was filed, not a past day either.
+        cue_sentence = " " * dateline + sentence[dateline:]
     mentions = find_donors(sentence, lex, blocked)
     groups = group_donors(sentence, mentions, lex)
     clauses = split_clauses(sentence, lex)
@@ -211,7 +214,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         clause = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
         cues = cue_cache.get(clause)
         if cues is None:
-            cues = cue_cache[clause] = _cues_for(sentence, clauses, clause, art)
+            cues = cue_cache[clause] = _cues_for(cue_sentence, clauses, clause, art)
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
         if not cues.recap_strong and (
@@ -522,10 +525,8 @@ def _with_partners(
 def _cues_for(
     sentence: str, clauses: list[tuple[int, int]], clause: tuple[int, int], art: _Article
 ) -> ClauseCues:
-    """Cues of one clause; a trailing ", with €500m" phrase keeps the recap/target sense of its clause."""
-    if dateline := dateline_end(sentence):
-        # "KYIV. Nov 29 (Interfax-Ukraine) – ... has announced": the day the story was filed, not a past day.
-        sentence = " " * dateline + sentence[dateline:]
+    """Cues of one clause; a trailing ", with €500m" phrase keeps the recap/target sense of its clause.
+    ``sentence`` has its wire dateline blanked out."""
     cues = clause_cues(sentence[clause[0] : clause[1]], art.lex, art.published)
     k = clauses.index(clause) if clause in clauses else 0
     if k > 0 and cues.day is None and not cues.month_named:
