@@ -185,14 +185,11 @@ def test_fetch_many_parallel_hosts_serial_per_host(fetch_settings, mockserver_fa
             server.route(f"/p{i}", slow_page(name))
     reqs = [FetchRequest(s.url(f"/p{i}")) for i in range(4) for s in (a, b)]
     with Fetcher(fetch_settings) as f:
-        t0 = time.monotonic()
         results = list(f.fetch_many(reqs))
-        took = time.monotonic() - t0
     assert sorted(r.url for r in results) == sorted(r.url for r in reqs)
     assert all(r.outcome == "ok" for r in results)
     assert peak == {"a": 1, "b": 1}  # never two at once on one host
     assert overlap.is_set()  # but the two hosts ran in parallel
-    assert took < 8 * 0.05 + 0.3
     # within a host, the given order is kept
     assert [r.path for r in a.requests if r.path != "/robots.txt"] == ["/p0", "/p1", "/p2", "/p3"]
 

@@ -43,13 +43,10 @@ def test_4xx_not_retried(fetcher, mockserver):
 def test_429_retry_after_seconds_is_honoured(fetch_settings, mockserver):
     mockserver.sequence("/rl", [Reply(429, "slow down", {"Retry-After": "1"}), Reply(200, "ok")])
     with Fetcher(fetch_settings.replace(backoff_max=0.3)) as f:
-        t0 = time.monotonic()
         r = f.fetch(mockserver.url("/rl"))
-        took = time.monotonic() - t0
     assert r.outcome == "ok" and r.attempts == 2
     first, second = mockserver.requests_to("/rl")
-    assert second.at - first.at >= 0.28  # waited, but capped at backoff_max (0.3 s), not 1 s
-    assert took < 0.9
+    assert 0.28 <= second.at - first.at < 0.95  # waited, but capped at backoff_max (0.3 s), not 1 s
 
 
 def test_429_retry_after_http_date(fetch_settings, mockserver):
