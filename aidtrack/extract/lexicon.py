@@ -186,6 +186,7 @@ class Lexicon:
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
+            "negation_contrast", "negation_subordinators",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -442,9 +443,13 @@ class Lexicon:
         # Seasons count as a month for "in spring 2025" (when it was, roughly), never for a day.
         seasons = {k: int(v) for k, v in data.get("seasons", {}).items()}
         self.months_or_seasons = WordTable({k: int(v) for k, v in data["months"].items()} | seasons)
+        # Not a season that names a kind of aid: "€170m in winter aid", "its winter support package".
+        cues = data["cues"] if "cues" in data else data
+        nouns = [w for w in cues.get("aid_context", []) if w.islower() and not w.startswith("re:")]
+        not_noun = rf"(?!\s+(?:{alternation(nouns)})\b)" if nouns else ""
         self.month_re = re.compile(
             rf"(?i:(?<!\w){inn}(?:(?:{modifiers})\s*)?"
-            rf"(?P<m>{self.months_or_seasons.source})\b(?:\s+(?:(?:{joiners})\s+)?(?P<y>(?:19|20)\d\d))?)"
+            rf"(?P<m>{self.months_or_seasons.source})\b{not_noun}(?:\s+(?:(?:{joiners})\s+)?(?P<y>(?:19|20)\d\d))?)"
         )
         rel = alternation(list(self.relative_days)) or r"(?!x)x"
         self.relative_re = re.compile(rf"(?i:\b(?P<r>{rel})\b)")

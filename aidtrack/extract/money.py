@@ -156,7 +156,10 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
         low = None
         if m.group("num2"):
             high = parse_number(m.group("num2"), bool(scale_word), lex.decimal_mark) * scale
-            low, amount = min(amount, high), max(amount, high)
+            if high >= amount:
+                low, amount = amount, high
+            else:
+                amount = high  # "from 16.5 to 9.4 billion": a fall to a new level, no range
         q = lex.qualifier_re.search(sentence, max(0, m.start() - 30), m.start())
         qualifier = lex.qualifiers[q.group("q").lower()] if q else None
         found.append(Money(m.start(), m.end(), amount, low, currency, qualifier))
@@ -229,7 +232,8 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
         if out and out[-1].currency == money.currency and out[-1].amount_low is None:
             prev = out[-1]
             gap = sentence[prev.end : money.start]
-            if lex.range_and_re.match(gap):
+            # (a range rises: "from DKK 16.5bn to 9.4bn" is a change from one level to another)
+            if lex.range_and_re.match(gap) and prev.amount <= money.amount:
                 is_and = gap.strip().lower() in {w.lower() for w in lex.range_and}
                 between = lex.range_between_re and lex.range_between_re.search(sentence, 0, prev.start)
                 if not is_and or between:
@@ -241,6 +245,24 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
 
 
 _BRACKET_OPEN = re.compile(r"\s*([(\[])")
+# The noun an amount qualifies may stand between it and its conversion: "a €90 billion loan (£79 billion)",
+# "a NOK 2 billion package ($198 million)". One or two lower-case words, never a list word ("and").
+_NOUN_BEFORE_BRACKET = re.compile(
+    r"(?:\s+(?P<w1>[^\W\d_A-Z][^\W\d_]*)(?:\s+(?P<w2>[^\W\d_A-Z][^\W\d_]*))?)?(?=\s*[(\[])"
+)
+
+
+def _bracket_after(sentence: str, money: Money, lex: Lexicon) -> int:
+    """Where a bracket after ``money`` may open: right after it, or after the noun it qualifies."""
+    m = _NOUN_BEFORE_BRACKET.match(sentence, money.end)
+    if not m or not m.group("w1"):
+        return money.end
+    words = [w for w in (m.group("w1"), m.group("w2")) if w]
+    if any(w[0].isupper() or lex.list_separators.fullmatch(w) for w in words):
+        return money.end
+    return m.end()
+
+
 _BRACKETS = {"(": ")", "[": "]"}
 
 
@@ -267,7 +289,7 @@ def _fold_conversions(sentence: str, found: list[Money], lex: Lexicon) -> list[M
 def _bracketed_conversions(sentence: str, money: Money, later: list[Money], lex: Lexicon) -> list[Money]:
     """The amounts in a bracket right after ``money`` when the bracket holds only amounts in other
     currencies, connectors ("about", "just over") and list separators; else []."""
-    opened = _BRACKET_OPEN.match(sentence, money.end)
+    opened = _BRACKET_OPEN.match(sentence, _bracket_after(sentence, money, lex))
     if not opened:
         return []
     close = sentence.find(_BRACKETS[opened.group(1)], opened.end())
@@ -291,6 +313,10 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
     gap = sentence[first.end : second.start]
     after = sentence[second.end :]
     opened = _CONVERSION_OPENERS.match(gap)
+    if not opened:
+        noun_end = _bracket_after(sentence, first, lex)
+        bracket = _BRACKET_OPEN.match(sentence, noun_end) if noun_end > first.end else None
+        opened = _CONVERSION_OPENERS.match(sentence[noun_end : second.start]) if bracket else None
     if opened:
         body = opened.group("body")
         closer = _CONVERSION_CLOSERS.get(opened.group("open"), _DASH_CLOSER)

@@ -248,3 +248,17 @@ def test_the_next_items_of_a_list_take_its_currency() -> None:
 def test_a_new_commitment_word_between_the_scale_and_the_currency() -> None:
     [p] = extract("The Belgian government agreed to send Ukraine 80 million extra euros of aid.").pledges
     assert (p.amount, p.currency) == (80e6, "EUR")
+
+
+def test_a_conversion_after_the_noun_the_amount_qualifies_is_folded(lex) -> None:
+    [loan] = find_money("EU leaders agreed a €50 billion loan (£43 billion; $58 billion) for Ukraine.", lex)
+    assert (loan.amount, loan.currency, loan.converted_to) == (50e9, "EUR", (43e9, "GBP"))
+    [pkg] = find_money("Norway gives a NOK 3 billion package ($290 million) to Ukraine.", lex)
+    assert pkg.converted_to == (290e6, "$")
+    # a list word between them keeps two amounts
+    assert len(find_money("Denmark gives DKK 300 million and Sweden ($40 million) more.", lex)) == 2
+
+
+def test_a_season_naming_a_kind_of_aid_is_no_date(lex) -> None:
+    assert not lex.month_re.search("providing €80 million in winter aid")
+    assert lex.month_re.search("delivered in winter 2025")
