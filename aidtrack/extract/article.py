@@ -215,6 +215,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         cues = cue_cache.get(clause)
         if cues is None:
             cues = cue_cache[clause] = _cues_for(cue_sentence, clauses, clause, art)
+        if cues.negation and _negation_after_in_own_clause(sentence, clause, money, lex):
+            cues = replace(cues, negation=False)  # "€80m in winter aid so Moscow sees it will not win"
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
         if not cues.recap_strong and (
@@ -344,6 +346,20 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # "PURL buys US weapons": the seller is never a donor of the package.
             donors = tuple(d for d in donors if d not in lex.purl_sellers)
             notes.append("the seller of PURL weapons is not its donor")
+            if not donors and kind == Kind.PLEDGE and lex.anaphora_re.match(sentence):
+                # "The government is putting $15m towards a United States and NATO initiative": with the
+                # seller set aside, the pronoun subject gives, as if no country were named.
+                donors = _pronoun_donors(art, index)
+                if donors:
+                    donor_how = "anaphora"
+                    trace[1] = "donors: anaphora (the seller set aside)"
+                    # the bare "$" is the giver's, not the seller's
+                    notes = [n for n in notes if n != note]
+                    currency, note = resolve_currency(money.currency, lex, donors, art.source_country)
+                    if currency is None:
+                        continue
+                    if note:
+                        notes.insert(0, note)
             if not donors and kind in (Kind.PLEDGE, Kind.SHARE):
                 continue
         seller_only = (
@@ -353,6 +369,27 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # "Ukraine will get $5bn of weapons from the United States" in an article about PURL: most likely
             # what the US sells, not a gift of its own; an analyst decides.
             notes.append("the seller of PURL weapons, in an article about PURL: doubtful as a donor")
+        # "The support package includes $43m of equipment and $2m for drones" with nothing before it about that
+        # package (no larger sum of these givers, no sentence naming them: "Denmark announced a new package.
+        # It includes ..." is the package told by its parts): a line of a package whose total is elsewhere
+        # (an earlier article); counted as it is, it would count that money twice. An analyst decides.
+        # A sum of theirs in the text before it ("Australia's support totals AUD 95m. This includes ...") is
+        # the whole it breaks down.
+        # Shares of a package by several givers ("Of the package, Sweden pays $275m, Norway $112m") are not
+        # this: each giver's sum is whole for that giver.
+        unplaced_part = (
+            kind == Kind.PLEDGE
+            and role is None
+            and inside
+            and len({d for d, _, _ in donors_of}) == 1
+            and not any(j < index and d == donors and a > money.amount for j, d, a, _ in art.seen)
+            and not (donor_how == "anaphora" or set(donors) & set(_previous_donors(art, index)))
+            # "Denmark's new package contains DKK 372m for PURL, ...": a package said to be new is news told by
+            # its parts.
+            and not lex.cues["new_markers"].search(sentence, 0, monies[0].start)
+        )
+        if unplaced_part:
+            notes.append("a part of a package whose total is not in the text")
         if program_how == "article":
             notes.append("programme inferred from the rest of the article")
         if donor_how == "anaphora":
@@ -379,6 +416,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 confidence = _pledge_confidence(money, cues, givers, donor_how, program_how, note, sentence, lex,
                                                 len(monies) > 1, denied)  # fmt: skip
                 if seller_only:
+                    confidence = min(confidence, _DOUBTFUL)
+                if unplaced_part:
                     confidence = min(confidence, _DOUBTFUL)
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
@@ -472,6 +511,9 @@ def _negated_before(
             continue
         if lex.cues["recap_strong"].search(sentence, a, b) or lex.cues["recap_weak"].search(sentence, a, b):
             continue
+        negated = negations.search(sentence, a, b)
+        if negated and lex.cues["negation_contrast"].search(sentence, negated.end(), clause[1]):
+            continue  # "Germany will not reduce support, instead providing €170m": what is done, after all
         return True
     return False
 
@@ -670,12 +712,7 @@ def _assign_donors(
             # "He noted that coalition members have made a joint €180m ...": theirs, not an earlier giver's.
             out.append(((), "none", ()))
         elif (pronoun or _amount_led(sentence, money, art.lex)) and (
-            earlier_donors := (
-                art.last_pledge_donors
-                or _previous_donors(art, index)
-                or next((d for _, d, _, _ in reversed(art.seen) if d), ())
-                or art.headline_donors
-            )
+            earlier_donors := _earlier_donors(art, index)
         ):
             # "It will also give ...", "A further €100m will be provided under PURL": the giver before.
             out.append((earlier_donors, "anaphora", ()))
@@ -788,6 +825,36 @@ def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
         lex.qualifier_re.fullmatch(words + " ") is not None
         or lex.cues["new_markers"].pattern.fullmatch(words) is not None
     )
+
+
+def _negation_after_in_own_clause(sentence: str, clause: tuple[int, int], money: Money, lex: Lexicon) -> bool:
+    """Every negation of the clause comes after the amount, each behind a subordinator ("so", "that"):
+    it denies something else ("... €80m in winter aid so Moscow sees it will not win")."""
+    negations = list(lex.cues["negations"].pattern.finditer(sentence, clause[0], clause[1]))
+    end = money.conversion_end or money.end
+    if not negations or negations[0].start() < end:
+        return False
+    subordinator = lex.cues["negation_subordinators"].search(sentence, end, negations[0].start())
+    return subordinator is not None
+
+
+def _earlier_donors(art: _Article, index: int) -> tuple[str, ...]:
+    """The giver named before: of the latest pledge, the sentences just before, any amount, the headline."""
+    return (
+        art.last_pledge_donors
+        or _previous_donors(art, index)
+        or next((d for _, d, _, _ in reversed(art.seen) if d), ())
+        or art.headline_donors
+    )
+
+
+def _pronoun_donors(art: _Article, index: int) -> tuple[str, ...]:
+    """Who a pronoun subject ("It", "The government") stands for once the PURL seller is set aside: the
+    giver named before, else the publisher's own country."""
+    earlier = tuple(d for d in _earlier_donors(art, index) if d not in art.lex.purl_sellers)
+    if earlier:
+        return earlier
+    return (art.source_country,) if _publisher_gives(art) and art.source_country else ()
 
 
 def _publisher_gives(art: _Article) -> bool:
@@ -967,7 +1034,16 @@ def _article_pass(statements: list[Statement]) -> list[Statement]:
                 near = abs(js.start - s.start) <= _SHARE_REACH and js.start != s.start
                 # Outside PURL, where shares come in their own currencies, only a smaller amount in the
                 # package's currency is a share of it ("A, B and C announced $300m. A puts $120m in").
-                within = js.program == PURL or (s.currency == js.currency and s.amount < js.amount)
+                # ("Denmark around DKK 400m ($53m)" beside a $500m package: its stated conversion says so.)
+                within = (
+                    js.program == PURL
+                    or (s.currency == js.currency and s.amount < js.amount)
+                    or (
+                        s.conversion is not None
+                        and s.conversion[1] == js.currency
+                        and s.conversion[0] < js.amount
+                    )
+                )
                 # In an article about PURL, a member's amount with no programme word of its own next to the
                 # joint PURL package is its share ("Three Nordic countries to fund $500m ... Sweden is
                 # pledging $275m").

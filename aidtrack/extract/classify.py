@@ -70,6 +70,9 @@ class ClauseCues:
     past_verb: bool
     said: bool  # a verb of saying ("said", "told"): with a day named, the day it was said
     month_named: bool  # "in August", "on 6 February", with or without a year we can place it in
+    day_after_verb: (
+        bool  # "X announced on Dec. 16 that ...": a calendar day after the past verb, no bare month
+    )
     future: bool
     marked_new: bool  # "another", "a new package": the clause says the amount is new
     day: datetime.date | None
@@ -146,6 +149,17 @@ def clause_dates(
     )
 
 
+def _day_after_verb(text: str, lex: Lexicon) -> bool:
+    """A calendar day stated after the clause's past verb ("The UK announced on 16 December that ..."), the
+    way a report of the day dates its news, and no month standing alone ("contributed in August"), the
+    way background is dated. A day put first ("On 6 February, the government announced") is not this."""
+    verb = lex.cues["past_verbs"].search(text)
+    if verb is None or lex.month_re.search(text):
+        return False
+    days = [m.start() for m in lex.day_re.finditer(text) if m.group("m1") or m.group("m2")]
+    return bool(days) and min(days) > verb.start()
+
+
 def _names_month(text: str, lex: Lexicon) -> bool:
     """A month is named: "in August", or a calendar day "on 6 February" (not a weekday)."""
     if lex.month_re.search(text):
@@ -198,6 +212,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         past_verb=_fires("past_verbs", text, lex),
         said=_fires("speech_verbs", text, lex),
         month_named=_names_month(dated, lex),
+        day_after_verb=_day_after_verb(dated, lex),
         future=_fires("future_markers", text, lex),
         marked_new=_fires("new_markers", text, lex),
         day=stated_day(dated, lex, published),
@@ -240,13 +255,18 @@ def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
         # "the minister said on 17 October that the Netherlands will allocate €271m", read in December:
         # what was said on a day weeks before is background, whatever tense the words said use.
         return (published - cues.day).days > RECAP_AFTER_DAYS
+    if cues.month is not None and published is not None and (cues.past_verb or cues.said):
+        # "In May, Sweden announced plans to allocate SEK 75bn", read in January: the plan is background,
+        # however future its words.
+        if cues.month < (published.year, published.month):
+            return True
     if cues.future:
         return False
     if published is None:
-        # No date to compare with: news of the day says "on Monday", "this week"; a month named for a past
-        # act ("In August, Carney announced ...", "On 6 February, the government announced ...") is
-        # background.
-        return cues.month_named and cues.past_verb
+        # No date to compare with: news of the day says "on Monday", "this week", or "announced on 16
+        # December that"; a month named for a past act ("In August, Carney announced ...", "contributed in
+        # August", "On 6 February, the government announced ...") is background.
+        return cues.month_named and cues.past_verb and not cues.day_after_verb
     if cues.day is not None:
         return (published - cues.day).days > RECAP_AFTER_DAYS
     if cues.month is not None:

@@ -661,3 +661,65 @@ def test_a_wire_dateline_is_found_with_or_without_its_agency(opening: str, datel
     from aidtrack.extract.sentences import dateline_end
 
     assert opening[: dateline_end(opening)] == dateline
+
+
+def test_with_no_publication_date_a_day_after_the_verb_is_news_and_a_month_is_background() -> None:
+    news = "Britain announced on Dec. 9 that it is giving £150 million for air defence to Ukraine."
+    assert [p.amount for p in extract(news).pledges] == [150e6]
+    assert not extract("Portugal contributed €50 million to PURL in October.").pledges
+    assert not extract("On 4 November, Ireland announced €40 million for Ukraine.").pledges
+
+
+def test_a_plan_announced_in_a_month_before_publication_is_background() -> None:
+    text = "In March, Finland announced plans to give €300 million in military aid to Ukraine next year."
+    assert not extract(text, published=datetime.date(2025, 10, 2)).pledges
+
+
+def test_parts_of_a_package_nothing_else_states_go_to_review() -> None:
+    [drones, fuel] = extract(
+        "The package includes €30 million for drones and €5 million for fuel, Belgium said."
+    ).pledges
+    assert drones.confidence < REVIEW_THRESHOLD and fuel.confidence < REVIEW_THRESHOLD
+    assert "a part of a package whose total is not in the text" in drones.notes
+    # a package said to be new, or announced the sentence before, is told by its parts
+    new = "Belgium's new package includes €30 million for drones and €5 million for fuel."
+    assert all(p.confidence >= REVIEW_THRESHOLD for p in extract(new).pledges)
+    told = "Belgium announced a new aid package for Ukraine on Monday. It includes €30 million for drones."
+    assert [p.amount for p in extract(told).pledges if p.confidence >= REVIEW_THRESHOLD] == [30e6]
+
+
+def test_a_period_counted_alone_a_year_level_and_a_cut_to_a_new_level_are_not_pledges() -> None:
+    assert not extract("In 2025 alone, Finland has committed €1.2 billion to Ukraine's air defence.").pledges
+    assert not extract(
+        "Belgium's support, which will amount to €1 billion in 2026, keeps last year's level."
+    ).pledges
+    [cut] = extract("Sweden will cut its Ukraine aid in 2026 from 40 to 25 billion kronor.").statements
+    assert cut.kind == "aggregate" and cut.amount == 25e9 and cut.amount_low is None
+
+
+def test_a_negation_turned_by_instead_does_not_deny_what_follows() -> None:
+    text = "Norway will not pause its support, instead sending €80 million in winter aid so Moscow sees it will not win."
+    assert [p.amount for p in extract(text).pledges] == [80e6]
+    assert not extract("Norway will not send the €80 million it had discussed for drones.").pledges
+
+
+def test_a_passive_future_is_a_pledge_not_a_year_level() -> None:
+    text = "A further $60 million in military aid will be sent to Kyiv, a sign of Canada's steady support."
+    [p] = extract(text).pledges
+    assert p.donors == ("CAN",) and p.currency == "CAD"
+
+
+def test_the_purl_seller_named_as_a_modifier_leaves_the_pronoun_subject_to_give() -> None:
+    text = "The government is putting $8 million towards a United States and NATO scheme to arm Ukraine through PURL."
+    [p] = extract(text, url="https://www.rnz.co.nz/news/political/1").pledges
+    assert p.donors == ("NZL",) and p.currency == "NZD"
+
+
+def test_a_minister_named_before_speaks_for_his_country() -> None:
+    text = "Belgium's defence minister unveiled new aid on Friday. His country will allocate €45 million for drones."
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("BEL",), 45e6)]
+
+
+def test_a_loan_raised_on_the_eu_budget_is_aid_not_a_budget() -> None:
+    text = "EU leaders agreed on Friday to lend €50 billion to Ukraine, borrowed against the bloc's common budget."
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("EUU",), 50e9)]
