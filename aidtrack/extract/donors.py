@@ -127,8 +127,12 @@ def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
     if not m:
         return False
     mods = (m.group("mods") or "").split()
-    # Modifiers are lower-case words ("US air defence systems"); a capitalised word starts a new phrase.
-    return all(w[0].islower() for w in mods) and not any(w.lower() in lex.thing_blockers for w in mods)
+    # Modifiers are lower-case words ("US air defence systems"); a capitalised word starts a new phrase, and
+    # a giving verb makes the country act ("la Germania fornirà attrezzature": Germany will provide equipment).
+    verbs = lex.cues["pledge_verbs"].pattern
+    return all(w[0].islower() for w in mods) and not any(
+        w.lower() in lex.thing_blockers or verbs.fullmatch(w) for w in mods
+    )
 
 
 def group_donors(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> list[DonorGroup]:

@@ -723,3 +723,23 @@ def test_a_minister_named_before_speaks_for_his_country() -> None:
 def test_a_loan_raised_on_the_eu_budget_is_aid_not_a_budget() -> None:
     text = "EU leaders agreed on Friday to lend €50 billion to Ukraine, borrowed against the bloc's common budget."
     assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("EUU",), 50e9)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("uk", "Нідерланди нещодавно передали 90 млн євро на PURL для України."),
+        ("ru", "Нидерланды недавно выделили 90 млн евро на PURL для Украины."),
+        ("pl", "Holandia niedawno przekazała 90 mln euro na PURL dla Ukrainy."),
+    ],
+)
+def test_recently_with_a_past_verb_is_background_in_other_languages(language: str, text: str) -> None:
+    statements = extract(text, language=language).statements
+    assert [s.kind for s in statements] == ["recap"]
+
+
+def test_a_giving_verb_before_a_thing_noun_keeps_the_country_the_giver() -> None:
+    text = "La Spagna fornirà attrezzature all'Ucraina per un valore di 150 milioni di euro."
+    assert [(p.donors, p.amount) for p in extract(text, language="it").pledges] == [(("ESP",), 150e6)]
+    # a thing the country makes or owns still does not give ("American-made weapons")
+    assert not extract("Kyiv receives American weapons worth $150 million through PURL.").pledges
