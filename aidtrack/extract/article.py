@@ -382,6 +382,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             and role is None
             and inside
             and len({d for d, _, _ in donors_of}) == 1
+            # one amount alone is the package's content ("The winter package encompasses SEK 1.4bn") unless
+            # it is said to be one part ("The package will also include £92m")
+            and (
+                len(monies) > 1
+                or lex.cues["partial_markers"].search(sentence, 0, monies[0].start) is not None
+            )
             and not any(j < index and d == donors and a > money.amount for j, d, a, _ in art.seen)
             and not (donor_how == "anaphora" or set(donors) & set(_previous_donors(art, index)))
             # "Denmark's new package contains DKK 372m for PURL, ...": a package said to be new is news told by
@@ -693,7 +699,11 @@ def _assign_donors(
             # collective named before the amount gives it, not the country named after.
             after = []
         earlier = [g for g in groups if g.end <= money.start]
-        if i == 0 and after:
+        named = art.lex.giver_phrase_re
+        giver_after = next((g for g in after if named and named.search(sentence, money.end, g.start)), None)
+        if giver_after is not None and not window:
+            out.append((giver_after.codes, "after", ()))  # "..., will come from Norway via ..."
+        elif i == 0 and after:
             out.append((after[0].codes, "after", ()))
         elif earlier:
             out.append((earlier[-1].codes, "before", _members(earlier[-1])))

@@ -272,7 +272,7 @@ def is_past(cues: ClauseCues, published: datetime.date | None) -> bool:
     if cues.month is not None:
         return cues.month < (published.year, published.month)
     # "At the end of 2024, it was revealed that Denmark provided €150m" in a 2025 article.
-    return cues.year is not None and cues.year < published.year and cues.past_verb
+    return cues.year is not None and cues.year < published.year
 
 
 def covers_subset(cues: ClauseCues) -> bool:

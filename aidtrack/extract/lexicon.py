@@ -186,7 +186,7 @@ class Lexicon:
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
-            "negation_contrast", "negation_subordinators",
+            "negation_contrast", "negation_subordinators", "partial_markers",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -366,6 +366,12 @@ class Lexicon:
         froms = data.get("amount_from", [])
         self.amount_from_re = (
             re.compile(rf"\s*(?i:{alternation(froms)})\s+(?:(?i:{fillers})\s+)*") if froms else None
+        )
+        # "The remaining £100m, to be announced by Healey ..., will come from Norway": a giving phrase of more
+        # than one word right before a country after the amount names the giver, whoever is named between.
+        multi = [f for f in froms if " " in f.strip()]
+        self.giver_phrase_re = (
+            re.compile(rf"(?i:(?<!\w)(?:{alternation(multi)})\s+(?:(?:{fillers})\s+)*)$") if multi else None
         )
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")

@@ -743,3 +743,23 @@ def test_a_giving_verb_before_a_thing_noun_keeps_the_country_the_giver() -> None
     assert [(p.donors, p.amount) for p in extract(text, language="it").pledges] == [(("ESP",), 150e6)]
     # a thing the country makes or owns still does not give ("American-made weapons")
     assert not extract("Kyiv receives American weapons worth $150 million through PURL.").pledges
+
+
+def test_one_sum_a_package_encompasses_is_the_package_but_one_it_includes_is_a_part() -> None:
+    whole = "The winter package for Ukraine encompasses SEK 900 million from the aid budget, Sweden said."
+    assert [p.confidence >= REVIEW_THRESHOLD for p in extract(whole).pledges] == [True]
+    part = "The funds include €60 million with which Portugal will take part in PURL."
+    assert [p.confidence >= REVIEW_THRESHOLD for p in extract(part).pledges] == [False]
+
+
+def test_a_giving_phrase_after_the_amount_names_the_giver_past_a_person_named_between() -> None:
+    text = "The other £80m, to be announced by defence secretary John Healey on Friday, will come from Denmark via the fund."
+    assert [p.donors for p in extract(text).pledges] == [("DNK",)]
+
+
+def test_a_year_level_with_a_decimal_amount_and_a_past_year_without_a_giving_verb() -> None:
+    assert not extract(
+        "Finland's contribution to the fund will amount to about €2.5 billion this year."
+    ).pledges
+    text = "In 2024, the sources of the fund included €40 million from Norway and €15 million from Estonia."
+    assert not extract(text, published=datetime.date(2025, 2, 1)).pledges
