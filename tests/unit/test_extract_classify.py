@@ -763,3 +763,12 @@ def test_a_year_level_with_a_decimal_amount_and_a_past_year_without_a_giving_ver
     ).pledges
     text = "In 2024, the sources of the fund included €40 million from Norway and €15 million from Estonia."
     assert not extract(text, published=datetime.date(2025, 2, 1)).pledges
+
+
+def test_a_sum_reserved_for_a_year_waits_for_review_and_a_share_of_gdp_is_a_level() -> None:
+    [year] = extract(
+        "Belgium has announced plans to reserve €1.2 billion to sustain its support for Ukraine in 2026."
+    ).pledges
+    assert year.confidence < REVIEW_THRESHOLD
+    text = "Latvia will keep supporting Ukraine next year with at least 0.25 percent of GDP, or more than €100 million."
+    assert not extract(text).pledges
