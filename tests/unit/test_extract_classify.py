@@ -772,3 +772,10 @@ def test_a_sum_reserved_for_a_year_waits_for_review_and_a_share_of_gdp_is_a_leve
     assert year.confidence < REVIEW_THRESHOLD
     text = "Latvia will keep supporting Ukraine next year with at least 0.25 percent of GDP, or more than €100 million."
     assert not extract(text).pledges
+
+
+def test_ukraines_own_budget_is_what_aid_supports_and_a_funding_word_is_aid_context_in_swedish() -> None:
+    text = "Spain's minister unveiled a €60 million package aimed at supporting Ukraine's energy sector and state budget."
+    assert [p.amount for p in extract(text).pledges] == [60e6]
+    sv = "Finansieringen från Finland uppgår till 40 miljoner euro, medan Norge bidrar med 30 miljoner euro."
+    assert ("NOR",) in [p.donors for p in extract(sv, language="sv").pledges]
