@@ -701,7 +701,7 @@ def _assign_donors(
         earlier = [g for g in groups if g.end <= money.start]
         named = art.lex.giver_phrase_re
         giver_after = next((g for g in after if named and named.search(sentence, money.end, g.start)), None)
-        if giver_after is not None and not window:
+        if giver_after is not None:
             out.append((giver_after.codes, "after", ()))  # "..., will come from Norway via ..."
         elif i == 0 and after:
             out.append((after[0].codes, "after", ()))

@@ -70,9 +70,8 @@ class ClauseCues:
     past_verb: bool
     said: bool  # a verb of saying ("said", "told"): with a day named, the day it was said
     month_named: bool  # "in August", "on 6 February", with or without a year we can place it in
-    day_after_verb: (
-        bool  # "X announced on Dec. 16 that ...": a calendar day after the past verb, no bare month
-    )
+    # "X announced on Dec. 16 that ...": a calendar day after the past verb, no bare month
+    day_after_verb: bool
     future: bool
     marked_new: bool  # "another", "a new package": the clause says the amount is new
     day: datetime.date | None
