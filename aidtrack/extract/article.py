@@ -193,6 +193,17 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             (d, how, m) if d and how != "after" else (art.last_whole[1], "the whole before", ())
             for d, how, m in donors_of
         ]
+    # Parts whose package this sentence alone names ("The support package includes $43m of equipment and $2m
+    # for drones"): one giver's breakdown (not shares of several givers: "Of the package, Sweden pays $275m,
+    # Norway $112m"), of several amounts or of one said to be a part ("The package will also include £92m";
+    # one sum a package "encompasses" may be all of it), of a package not said to be new ("Denmark's new
+    # package contains DKK 372m for PURL, ..." is news told by its parts).
+    parts_only = (
+        inside
+        and len({d for d, _, _ in donors_of}) == 1
+        and (len(monies) > 1 or lex.cues["partial_markers"].search(sentence, 0, monies[0].start) is not None)
+        and not lex.cues["new_markers"].search(sentence, 0, monies[0].start)
+    )
     # The sentence's acting country: its first mention outside a relative clause ("Kishida, who condemned
     # Russia, announced $470m": Russia does not act there).
     relative = [(a, b) for a, b in clauses if a > 0 and lex.relative_opener.match(sentence, a)]
@@ -369,30 +380,17 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # "Ukraine will get $5bn of weapons from the United States" in an article about PURL: most likely
             # what the US sells, not a gift of its own; an analyst decides.
             notes.append("the seller of PURL weapons, in an article about PURL: doubtful as a donor")
-        # "The support package includes $43m of equipment and $2m for drones" with nothing before it about that
-        # package (no larger sum of these givers, no sentence naming them: "Denmark announced a new package.
-        # It includes ..." is the package told by its parts): a line of a package whose total is elsewhere
-        # (an earlier article); counted as it is, it would count that money twice. An analyst decides.
-        # A sum of theirs in the text before it ("Australia's support totals AUD 95m. This includes ...") is
-        # the whole it breaks down.
-        # Shares of a package by several givers ("Of the package, Sweden pays $275m, Norway $112m") are not
-        # this: each giver's sum is whole for that giver.
+        # Such parts with nothing before them about that package (no larger sum of these givers: "Australia's
+        # support totals AUD 95m. This includes ..." is the whole it breaks down; no sentence naming them:
+        # "Denmark announced a new package. It includes ..." is the package told by its parts) are lines of a
+        # package whose total is elsewhere (an earlier article); counted as they are, they would count that
+        # money twice. An analyst decides.
         unplaced_part = (
             kind == Kind.PLEDGE
             and role is None
-            and inside
-            and len({d for d, _, _ in donors_of}) == 1
-            # one amount alone is the package's content ("The winter package encompasses SEK 1.4bn") unless
-            # it is said to be one part ("The package will also include £92m")
-            and (
-                len(monies) > 1
-                or lex.cues["partial_markers"].search(sentence, 0, monies[0].start) is not None
-            )
+            and parts_only
             and not any(j < index and d == donors and a > money.amount for j, d, a, _ in art.seen)
             and not (donor_how == "anaphora" or set(donors) & set(_previous_donors(art, index)))
-            # "Denmark's new package contains DKK 372m for PURL, ...": a package said to be new is news told by
-            # its parts.
-            and not lex.cues["new_markers"].search(sentence, 0, monies[0].start)
         )
         if unplaced_part:
             notes.append("a part of a package whose total is not in the text")
@@ -513,12 +511,12 @@ def _negated_before(
     for a, b in clauses:
         if a >= clause[0]:
             break
-        if not negations.search(sentence, a, b) or lex.relative_opener.match(sentence, a):
+        negated = negations.search(sentence, a, b)
+        if not negated or lex.relative_opener.match(sentence, a):
             continue
         if lex.cues["recap_strong"].search(sentence, a, b) or lex.cues["recap_weak"].search(sentence, a, b):
             continue
-        negated = negations.search(sentence, a, b)
-        if negated and lex.cues["negation_contrast"].search(sentence, negated.end(), clause[1]):
+        if lex.cues["negation_contrast"].search(sentence, negated.end(), clause[1]):
             continue  # "Germany will not reduce support, instead providing €170m": what is done, after all
         return True
     return False

@@ -313,10 +313,9 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
     gap = sentence[first.end : second.start]
     after = sentence[second.end :]
     opened = _CONVERSION_OPENERS.match(gap)
-    if not opened:
-        noun_end = _bracket_after(sentence, first, lex)
-        bracket = _BRACKET_OPEN.match(sentence, noun_end) if noun_end > first.end else None
-        opened = _CONVERSION_OPENERS.match(sentence[noun_end : second.start]) if bracket else None
+    if not opened and (noun_end := _bracket_after(sentence, first, lex)) > first.end:
+        # "a NOK 2bn package ($198m)": the bracket opens after the noun (``_bracket_after`` saw it there)
+        opened = _CONVERSION_OPENERS.match(sentence[noun_end : second.start])
     if opened:
         body = opened.group("body")
         closer = _CONVERSION_CLOSERS.get(opened.group("open"), _DASH_CLOSER)
