@@ -44,7 +44,10 @@ class _Article:
     lex: Lexicon
     published: datetime.date | None
     source_country: str | None
+    # PURL is named somewhere in the text or its headline; it is the text's topic when the headline or the
+    # lead sentence names it, or two sentences do.
     has_purl: bool
+    purl_topic: bool
     spans: list[tuple[int, int]]
     donor_cache: dict[int, tuple[str, ...]] = field(default_factory=dict)
     last_pledge_donors: tuple[str, ...] = ()
@@ -85,21 +88,25 @@ def source_country_from_url(url: str | None, lex: Lexicon) -> str | None:
 
 
 _SLUG_WORD = re.compile(r"[^\W\d_]+")
+# Last segments that say how a page is served, not what it is about.
+_SLUG_SUFFIXES = frozenset({"amp", "index", "print", "embed"})
 
 
 def headline_from_url(url: str | None) -> str | None:
     """A headline from an address's slug ("/2025/08/25/canada-reinforces-its-support-for-ukraine/" ->
-    "Canada Reinforces Its Support For Ukraine"); None when the last segment is not words joined by dashes."""
+    "Canada Reinforces Its Support For Ukraine"): the last segment that is words joined by dashes (an AMP
+    page's "/amp" after it is passed over); tokens that mix letters and digits ("e4", "65N2025...") are
+    left out. None when no segment has three words."""
     if not url:
         return None
-    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
-    if not segments:
-        return None
-    slug = segments[-1].rsplit(".", 1)[0]
-    words = [w for w in re.split(r"[-_]+", slug) if w]
-    if len(words) < 3 or not all(_SLUG_WORD.fullmatch(w) or w.isdigit() for w in words):
-        return None
-    return " ".join(w.capitalize() for w in words)
+    for seg in reversed([seg for seg in urlsplit(url).path.split("/") if seg]):
+        slug = seg.rsplit(".", 1)[0]
+        words = [w for w in re.split(r"[-_]+", slug) if _SLUG_WORD.fullmatch(w) or w.isdigit()]
+        if sum(not w.isdigit() for w in words) >= 3:
+            return " ".join(w.capitalize() for w in words)
+        if slug.lower() not in _SLUG_SUFFIXES:
+            return None
+    return None
 
 
 def extract_statements(
@@ -115,8 +122,11 @@ def extract_statements(
     if published is None:
         # "August 5, 2025 – ... today announced": a press release's own dateline is the text's date.
         published = _leading_date(text, lex)
-    art = _Article(text, lex, published, source_country, lex.cues["purl"].search(text) is not None,
-                   split_sentences(text, lex))  # fmt: skip
+    spans = split_sentences(text, lex)
+    purl_sentences = [i for i, (a, b) in enumerate(spans) if ProgramCues(text[a:b], lex).names_purl()]
+    purl_headline = bool(headline) and ProgramCues(headline, lex).names_purl()
+    art = _Article(text, lex, published, source_country, purl_headline or bool(purl_sentences),
+                   purl_headline or purl_sentences[:1] == [0] or len(purl_sentences) > 1, spans)  # fmt: skip
     if headline:
         groups = group_donors(headline, find_donors(headline, lex), lex)
         art.headline_donors = groups[0].codes if len(groups) == 1 else ()
@@ -135,7 +145,55 @@ def extract_statements(
         if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
             continue
         statements.extend(_sentence_statements(art, index, sentence, start))
-    return _article_pass(statements)
+    return _article_pass(statements, _headings(text, art.spans, headline))
+
+
+# How a sentence of running text ends (a headline has none of these): ".", "!", "?", "…", ":", ";", also
+# before closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"”“’»)\]]*$")
+
+
+def _headings(text: str, spans: list[tuple[int, int]], headline: str | None) -> list[tuple[int, int]]:
+    """The headline and subheading lines of a stored page: a whole line of four words or more with no
+    sentence end ("Spain pledges more than €800 million in new aid to Ukraine", "Australia joins NATO
+    initiative with landmark $50m contribution"), not a list item ("- Denmark ...", "Sweden: $275m",
+    "Norway – NOK 1.5bn"); and the page's own title wherever the text repeats it."""
+    heads: list[tuple[int, int]] = []
+    title = " ".join(headline.split()) if headline else None
+    for a, b in spans:
+        line = text[a:b]
+        if title and " ".join(line.split()) == title:
+            heads.append((a, b))
+            continue
+        whole_line = text[:a].rstrip(" \t")[-1:] in ("", "\n") and text[b:].lstrip(" \t")[:1] in ("", "\n")
+        if (
+            whole_line
+            and len(line.split()) >= 4
+            and not _SENTENCE_END.search(line)
+            and not _BULLET.match(line)
+            and not _LIST_LABEL.match(line)
+        ):
+            heads.append((a, b))
+    return heads if len(heads) < len(spans) else []
+
+
+# A list line's label: a few words, then a colon or a dash ("Sweden: $275m", "Norway – NOK 1.5bn").
+_LIST_LABEL = re.compile(r"[^:–—\n]{1,40}?(?::|\s[-–—]\s)")
+
+
+def _headlines_told_by_body(statements: list[Statement], heads: list[tuple[int, int]]) -> list[Statement]:
+    """A headline's pledge is the body's news in brief: its rounder figure ("more than €800 million" for
+    €817m), a conversion ("USD62.7M" for AUD 95m) or a part ("$50m contribution" of an AUD 95m package).
+    When the body tells of the same givers, the body's statements stand for it; a headline whose givers the
+    body never names keeps its pledge."""
+    if not heads:
+        return statements
+
+    def in_head(s: Statement) -> bool:
+        return any(a <= s.start < b for a, b in heads)
+
+    told = {d for s in statements if not in_head(s) and s.kind != Kind.TARGET for d in s.donors}
+    return [s for s in statements if not (s.kind == Kind.PLEDGE and in_head(s) and set(s.donors) & told)]
 
 
 # A heading line: a few words, with or without a colon, alone ("Background:", "Details", "Recall").
@@ -214,11 +272,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     out: list[Statement] = []
     art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))
     values = [_package_value(sentence, m, lex) for m in monies]
-    art.packages.extend(
-        (index, m.amount, m.currency)
+    is_package = [
+        bool(value or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :]))
         for m, value in zip(monies, values, strict=True)
-        if value or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :])
-    )
+    ]
+    art.packages.extend((index, m.amount, m.currency) for m, p in zip(monies, is_package, strict=True) if p)
     sentence_day = stated_day(sentence, lex, art.published)
     annual = annual_levels(sentence, clauses, monies, lex)
     for i, money in enumerate(monies):
@@ -345,7 +403,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(f"stated conversion: {sign} {converted:,.0f}")
             code = resolve_currency(sign, lex, donors, art.source_country)[0]
             conversion = (converted, code) if code else None
-        program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl)
+        program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl, art.purl_topic)
         if program_how == "default" and donors and set(donors) <= lex.institutions:
             program = OTHER  # the EU's own money is a facility or a loan, never a country's bilateral package
         trace.append(f"programme: {program_how}")
@@ -353,7 +411,12 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             # A running total or a goal with no programme of its own, in an article about PURL, is
             # about PURL ("contributions have reached $2bn so far"). Pledges keep the stricter rule.
             program, program_how = PURL, "article"
-        if program == PURL and set(donors) & lex.purl_sellers:
+        # The seller alone, in a sentence that does not name PURL, is left to the check below.
+        seller_only = (
+            art.has_purl and program_how in ("default", "article") and bool(donors)
+            and set(donors) <= lex.purl_sellers
+        )  # fmt: skip
+        if program == PURL and set(donors) & lex.purl_sellers and not seller_only:
             # "PURL buys US weapons": the seller is never a donor of the package.
             donors = tuple(d for d in donors if d not in lex.purl_sellers)
             notes.append("the seller of PURL weapons is not its donor")
@@ -373,9 +436,6 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                         notes.insert(0, note)
             if not donors and kind in (Kind.PLEDGE, Kind.SHARE):
                 continue
-        seller_only = (
-            art.has_purl and program_how == "default" and bool(donors) and set(donors) <= lex.purl_sellers
-        )
         if seller_only:
             # "Ukraine will get $5bn of weapons from the United States" in an article about PURL: most likely
             # what the US sells, not a gift of its own; an analyst decides.
@@ -447,13 +507,17 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     stated_date=stated,
                     period=period if kind == Kind.TARGET and period in ("month", "year") else None,
                     notes=tuple(notes),
-                    trace=tuple(trace),
+                    trace=(*trace, PACKAGE_VALUE) if is_package[i] else tuple(trace),
                     conversion=conversion,
                 )
             )
     return out
 
 
+# The kind rule of an amount the text itself makes a part of a package ("€615m of the total aid").
+_PART_RULE = "kind: a part of a package"
+# The trace line of an amount that is a package's value ("a package worth €615m", "the €615m package").
+PACKAGE_VALUE = "package: its value"
 # A sentence's first clause this short is an adverbial ("In August,", "On Monday,", "In spring 2025,").
 _OPENING_PHRASE_CHARS = 32
 # A closing phrase this short dates the sentence ("..., the ministry said on 2 December.").
@@ -645,8 +709,6 @@ def _pledge_confidence(
         c -= 0.4
     if donor_how in ("anaphora", "currency"):
         c -= 0.1
-    if program_how == "article":
-        c -= 0.05
     if len(donors) > 1 and donor_how != "from" and not lex.cues["joint_cues"].search(sentence):
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
         # the outlet's sum of two pledges, not one joint package.
@@ -716,6 +778,10 @@ def _assign_donors(
             # "... 100m kroner for X, 372 million for PURL and 80 million for fuel, Denmark said": the one
             # giver, speaking after the whole list, gives each of its amounts.
             out.append((groups[0].codes, "after", ()))
+        elif numbered := _numbered_group(art, index, sentence, lo, money.start):
+            # "The UK, Sweden, Norway and the Netherlands fund a new package. Together the four countries are
+            # raising €420m": the count names the givers of the sentence before.
+            out.append((numbered, "numbered group", ()))
         elif collective_before:
             # "He noted that coalition members have made a joint €180m ...": theirs, not an earlier giver's.
             out.append(((), "none", ()))
@@ -878,6 +944,54 @@ def _members(group: DonorGroup) -> _Members:
     return tuple(m for m in mentions if len(m[0]) == 1 or sum((c,) in singles for c in m[0]) < 2)
 
 
+_WORD_AHEAD = re.compile(r"\s+(?:[^\W\d_][\w'’]*-)?")
+_SKIP_WORD = re.compile(r"\s+[^\W\d_][\w'’-]*")
+
+
+def _counted_noun(sentence: str, pos: int, hi: int, lex: Lexicon) -> bool:
+    """A collective noun within three words after ``pos`` (a hyphenated prefix allowed: "NAVO-landen")."""
+    for _ in range(4):
+        ahead = _WORD_AHEAD.match(sentence, pos)
+        if ahead is None:
+            return False
+        noun = lex.cues["collective"].pattern.match(sentence, ahead.end())
+        if noun is not None and noun.end() <= hi:
+            return True
+        word = _SKIP_WORD.match(sentence, pos)
+        if word is None:
+            return False
+        pos = word.end()
+    return False
+
+
+def _numbered_group(art: _Article, index: int, sentence: str, lo: int, hi: int) -> tuple[str, ...]:
+    """The givers a counted collective before the amount stands for ("the four countries", "de vier
+    Noordwest-Europese NAVO-landen"): the giver group this sentence names before the count, else the
+    givers the sentences before name (nearest first, up to three back), when they are exactly that many;
+    () when the count does not match."""
+    lex = art.lex
+    for m in lex.count_re.finditer(sentence, lo, hi):
+        word = m.group(0).lower()
+        n = int(lex.number_words.get(word, 0) or (int(word) if word.isdigit() else 0))
+        if not n or not _counted_noun(sentence, m.end(), hi, lex):
+            continue
+        before = group_donors(sentence[: m.start()], find_donors(sentence[: m.start()], lex), lex)
+        if before:
+            if len(before[-1].codes) == n:
+                return before[-1].codes
+            continue
+        # the givers named in the sentences before, nearest first, until there are that many
+        named: set[str] = set()
+        for j in range(index - 1, max(-1, index - 4), -1):
+            a, b = art.spans[j]
+            named |= {c for g in group_donors(art.text[a:b], find_donors(art.text[a:b], lex), lex) for c in g.codes}
+            if len(named) >= n:
+                break
+        if len(named) == n:
+            return tuple(sorted(named))
+    return ()
+
+
 def _previous_donors(art: _Article, index: int) -> tuple[str, ...]:
     """The first giver group of the nearest earlier sentence (two back at most) that names one."""
     for j in range(index - 1, max(-1, index - 3), -1):
@@ -990,6 +1104,41 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
                 break
             if total > whole.amount * 1.01:
                 break
+    # A package's value, then smaller sums of the same givers and currency in later sentences that do not
+    # add up to it ("a new package worth NZ$16m ... will contribute NZ$4m to two funds ... will also provide
+    # NZ$7m for humanitarian aid"): most likely its lines, perhaps new money; counted as pledges they could
+    # count the package twice. An analyst decides.
+    # So are those after a pledge the text goes on to break down ("€817m in new aid ... €615m of the total
+    # aid ... will also provide €202m for reconstruction").
+    doubtful: set[int] = set()
+    for w, whole in enumerate(statements):
+        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums:
+            continue
+        broken_down = any(
+            s.kind == Kind.SHARE and _PART_RULE in s.trace and s.donors == whole.donors
+            and s.currency == whole.currency and s.amount < whole.amount
+            for s in statements[w + 1 :]
+        )  # fmt: skip
+        if PACKAGE_VALUE not in whole.trace and not broken_down:
+            continue
+        total = 0.0
+        for k in range(w + 1, len(statements)):
+            part = statements[k]
+            if part.kind != Kind.PLEDGE or part.start == whole.start or k in parts_of:
+                continue
+            if part.donors != whole.donors or part.currency != whole.currency:
+                continue
+            total += part.amount
+            if part.amount >= whole.amount or total > whole.amount * 1.01:
+                break
+            doubtful.add(k)
+    statements = [
+        replace(s, confidence=min(s.confidence, _DOUBTFUL),
+                notes=(*s.notes, "probably a line of the package stated before (its amounts do not add up to it)"))
+        if i in doubtful and i not in parts_of
+        else s
+        for i, s in enumerate(statements)
+    ]  # fmt: skip
     return [
         _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",
                 "with the amounts beside it, adds up to the pledge before (a part of it)")
@@ -1022,10 +1171,11 @@ def _headline_sum(whole: Statement, parts: list[Statement]) -> bool:
     return all(p.kind == Kind.PLEDGE for p in parts) and len(set(starts)) == len(starts)
 
 
-def _article_pass(statements: list[Statement]) -> list[Statement]:
+def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
-    to is a share; the same pledge repeated in one article is kept once."""
-    statements = _breakdowns(statements)
+    to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
+    article is kept once."""
+    statements = _headlines_told_by_body(_breakdowns(statements), heads)
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

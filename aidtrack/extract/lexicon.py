@@ -186,7 +186,7 @@ class Lexicon:
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
-            "negation_contrast", "negation_subordinators", "partial_markers",
+            "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -215,6 +215,9 @@ class Lexicon:
     # -- numbers and money ------------------------------------------------------------------------
     def _build_numbers(self, data: dict[str, Any]) -> None:
         self.number_words: dict[str, float] = {k.lower(): float(v) for k, v in data["number_words"].items()}
+        # A small count before a collective noun ("the four countries", "de vier NAVO-landen").
+        counts = [w for w, v in self.number_words.items() if 2 <= v <= 12 and v.is_integer()]
+        self.count_re = re.compile(rf"(?i:(?<!\w)(?:{alternation(counts) if counts else '(?!x)x'}|[2-9]|1[0-2])(?!\w))")
         self.fraction_suffixes = {k.lower(): float(v) for k, v in data.get("fraction_suffixes", {}).items()}
         self.scales = WordTable({k: float(v) for k, v in data["scales"].items()})
         self.decimal_mark, self.group_mark = cldr.number_marks(self.language)

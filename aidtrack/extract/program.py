@@ -11,7 +11,9 @@ BILATERAL = "bilateral"
 
 
 class ProgramCues:
-    """PURL and other-programme cue spans in one sentence (PURL named only to set it aside is dropped)."""
+    """PURL, other-programme and bilateral cue spans in one sentence (PURL named only to set it aside is
+    dropped). A bilateral cue is money for Ukraine's own production ("for the production of drones in
+    Ukraine", "the Danish model"): the giver's own package, never PURL, whatever the article is about."""
 
     def __init__(self, sentence: str, lex: Lexicon):
         negated = lex.cues["purl_negations"].spans(sentence)
@@ -19,7 +21,11 @@ class ProgramCues:
             [(a, b, PURL) for a, b in lex.cues["purl"].spans(sentence)
              if not any(n0 < b and a < n1 for n0, n1 in negated)]
             + [(a, b, OTHER) for a, b in lex.cues["other_program"].spans(sentence)]
+            + [(a, b, BILATERAL) for a, b in lex.cues["bilateral_program"].spans(sentence)]
         )  # fmt: skip
+
+    def names_purl(self) -> bool:
+        return any(program == PURL for _, _, program in self.spans)
 
     def first_in(self, lo: int, hi: int) -> str | None:
         for a, b, program in self.spans:
@@ -44,12 +50,16 @@ class ProgramCues:
 
 
 def decide_program(
-    sentence: str, monies: list[Money], index: int, cues: ProgramCues, lex: Lexicon, article_purl: bool
+    sentence: str, monies: list[Money], index: int, cues: ProgramCues, lex: Lexicon, article_purl: bool,
+    purl_topic: bool = False,
 ) -> tuple[str, str]:
     """(program, how) for ``monies[index]``; ``how`` is "local", "sentence", "article" or "default".
 
     The cue right after the amount wins ("CAD 200m to PURL and CAD 35m to the CAP trust fund"); an
-    amount followed by its own purpose without a cue ("DKK 100m for the Danish model") is bilateral.
+    amount followed by its own purpose without a cue ("DKK 100m for the Danish model") is bilateral. With
+    no cue in the sentence, an amount in a text about PURL (``purl_topic``: its headline or lead names it)
+    is PURL, as is one the sentence calls "the package" or "the initiative" when PURL is named anywhere
+    (``article_purl``).
     """
     money = monies[index]
     lo = monies[index - 1].end if index > 0 else 0
@@ -65,6 +75,6 @@ def decide_program(
         program = cues.nearest(money)
         if program:
             return program, "sentence"
-    if article_purl and lex.cues["program_references"].search(sentence):
+    if (purl_topic and not own_purpose) or (article_purl and lex.cues["program_references"].search(sentence)):
         return PURL, "article"
     return BILATERAL, "default"

@@ -779,3 +779,41 @@ def test_ukraines_own_budget_is_what_aid_supports_and_a_funding_word_is_aid_cont
     assert [p.amount for p in extract(text).pledges] == [60e6]
     sv = "Finansieringen från Finland uppgår till 40 miljoner euro, medan Norge bidrar med 30 miljoner euro."
     assert ("NOR",) in [p.donors for p in extract(sv, language="sv").pledges]
+
+
+def test_a_headline_rounding_the_bodys_pledge_is_not_a_second_pledge() -> None:
+    text = (
+        "Spain promises over €800 million more for Ukraine\n\n"
+        "Spain has pledged €817 million in new aid for Ukraine, Prime Minister Pedro Sánchez said on Tuesday."
+    )
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("ESP",), 817e6)]
+
+
+def test_a_subheading_naming_a_part_of_the_package_is_not_a_pledge() -> None:
+    text = (
+        "Canberra announced a new AUD 95 million package of military aid for Ukraine on Thursday.\n\n"
+        "Australia puts AUD 50 million into NATO scheme for US weapons\n\n"
+        "The package includes AUD 50 million for PURL and AUD 43 million of Defence Force equipment."
+    )
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("AUS",), 95e6)]
+
+
+def test_a_headline_whose_giver_the_body_never_names_keeps_its_pledge() -> None:
+    text = "Latvia gives €2 million to PURL\n\nThe money will buy American weapons, the prime minister said."
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("LVA",), 2e6)]
+
+
+def test_lines_after_a_package_that_do_not_add_up_to_it_wait_for_review() -> None:
+    text = (
+        "New Zealand announced a new support package worth NZ$16 million for Ukraine. "
+        "New Zealand will contribute NZ$4 million to the NSATU fund. "
+        "New Zealand will also provide NZ$7 million for humanitarian aid to Ukraine."
+    )
+    counted = [p.amount for p in extract(text).pledges if p.confidence >= REVIEW_THRESHOLD]
+    assert counted == [16e6]
+    lines = [p for p in extract(text).pledges if p.confidence < REVIEW_THRESHOLD]
+    assert [p.amount for p in lines] == [4e6, 7e6]
+    assert all(any("line of the package" in n for n in p.notes) for p in lines)
+    # Two pledges with no package between them both count.
+    separate = "Canada will give $200 million to PURL. Canada will also give $35 million to NATO's CAP trust fund."
+    assert sorted(p.amount for p in extract(separate).pledges if p.confidence >= REVIEW_THRESHOLD) == [35e6, 200e6]

@@ -202,3 +202,16 @@ def test_a_shouted_lead_in_names_its_country_wherever_donors_are_read() -> None:
     item = "Approximately €20 million for winter equipment for Ukraine's army."
     [p] = extract(item, title="IRELAND WILL SEND MORE AID").pledges
     assert p.donors == ("IRL",)
+
+
+def test_a_counted_collective_stands_for_the_givers_named_before_it() -> None:
+    text = (
+        "Britain, Sweden and Norway are paying for a new PURL package for Ukraine. "
+        "The Netherlands is putting in about €90 million of money it had set aside. "
+        "Together the four countries are raising 420 million euros."
+    )
+    joint = [p for p in extract(text).pledges if len(p.donors) > 1]
+    assert [(p.donors, p.amount) for p in joint] == [(("GBR", "NLD", "NOR", "SWE"), 420e6)]
+    # A count that does not match the givers named is no one's.
+    three = "Britain and Norway are paying for a new package. Together the three countries are raising €420 million."
+    assert not [p for p in extract(three).pledges if p.amount == 420e6]

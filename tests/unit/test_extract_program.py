@@ -43,3 +43,54 @@ def test_programme_reference_inherits_purl_from_the_article() -> None:
     text = "Allies are funding PURL. Norway will give NOK 2 billion to the initiative, its minister said."
     [p] = extract(text).pledges
     assert p.program == "PURL"
+
+
+def test_an_article_about_purl_gives_its_programme_to_pledges_that_name_none() -> None:
+    # The headline names the scheme; the body gives the shares without naming it again.
+    title = "Nordic trio to pay for a $500m package of US weapons for Ukraine"
+    text = "Sweden is contributing $275 million. Norway is giving some 1.5 billion crowns, about $146 million."
+    pledges = extract(text, title=title).pledges
+    assert [(p.donors, p.program) for p in pledges] == [(("SWE",), "PURL"), (("NOR",), "PURL")]
+    assert all("programme inferred from the rest of the article" in p.notes for p in pledges)
+    # Without that headline nothing says PURL: the default stays.
+    assert {p.program for p in extract(text).pledges} == {"bilateral"}
+
+
+def test_an_address_slug_is_a_headline_even_with_an_amp_segment_and_mixed_tokens() -> None:
+    url = "https://news.example.org/world/nordics-fund-us1b-purchase-of-us-weapons-for-ukraine/amp"
+    text = "Denmark is contributing about $90 million, the ministry said."
+    [p] = extract(text, url=url).pledges
+    assert p.program == "PURL"
+
+
+def test_purl_named_once_in_passing_is_not_the_articles_topic() -> None:
+    text = (
+        "Belgium announced a new €1 billion military aid package for Ukraine on Friday. "
+        "The package covers F-16 support and demining equipment. "
+        "Belgium has separately paid €100 million to PURL this year."
+    )
+    [new, *_] = extract(text).pledges
+    assert (new.amount, new.program) == (1e9, "bilateral")
+
+
+def test_purl_set_aside_gives_no_topic() -> None:
+    title = "The Netherlands funds drone production, separate from PURL"
+    text = "The Netherlands will give €90 million for drones made in Ukraine."
+    [p] = extract(text, title=title).pledges
+    assert p.program == "bilateral"
+
+
+def test_a_nato_and_us_led_initiative_is_purl() -> None:
+    text = "New Zealand will contribute NZ$15 million to a NATO and United States-led initiative for Ukraine."
+    [p] = extract(text).pledges
+    assert p.program == "PURL"
+
+
+def test_money_for_ukraines_own_production_is_bilateral_even_in_an_article_about_purl() -> None:
+    title = "Lithuania and Estonia add money to PURL"
+    text = (
+        "Lithuania will contribute $30 million to PURL, its defence minister said. "
+        "The Netherlands separately promised €90 million for drones made in Ukraine."
+    )
+    programs = {p.donors: p.program for p in extract(text, title=title).pledges}
+    assert programs == {("LTU",): "PURL", ("NLD",): "bilateral"}
