@@ -68,6 +68,9 @@ class _Article:
     # were financed by:"), every amount is background.
     background: bool = False
     recap_list: bool = False
+    # The same for a list opened by a sentence that hedges ("Under the proposed framework, the EU will make
+    # funding available in two ways:"): every line of it is as undecided.
+    hedged_list: bool = False
     # The donors the headline names (the page's title, else its address's slug): the giver of a sentence
     # with no subject of its own when no sentence before names one ("Approximately $680m for the purchase of
     # a PURL package" under "Canada reinforces its support ...").
@@ -133,6 +136,7 @@ def extract_statements(
         art.headline_aid = lex.cues["aid_context"].search(headline) is not None
     statements: list[Statement] = []
     bullets_recap = False  # the sentence that opened the current list of bullets recaps
+    bullets_hedged = False  # ... or hedges
     for index, (start, end) in enumerate(art.spans):
         sentence = text[start:end]
         if _HEADING.fullmatch(sentence):
@@ -140,8 +144,11 @@ def extract_statements(
             art.background = lex.background_heading_re.match(sentence) is not None
         bullet = _BULLET.match(sentence) is not None
         if not bullet:
-            bullets_recap = sentence.rstrip().endswith(":") and _recaps(sentence, lex, published)
+            opens_list = sentence.rstrip().endswith(":")
+            bullets_recap = opens_list and _recaps(sentence, lex, published)
+            bullets_hedged = opens_list and lex.cues["hedges"].search(sentence) is not None
         art.recap_list = bullet and bullets_recap
+        art.hedged_list = bullet and bullets_hedged
         if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
             continue
         statements.extend(_sentence_statements(art, index, sentence, start))
@@ -168,8 +175,10 @@ def _headings(text: str, spans: list[tuple[int, int]], headline: str | None) -> 
         whole_line = text[:a].rstrip(" \t")[-1:] in ("", "\n") and text[b:].lstrip(" \t")[:1] in ("", "\n")
         if (
             whole_line
-            and len(line.split()) >= 4
+            and 4 <= len(line.split())
+            and len(line) <= _HEADLINE_CHARS
             and not _SENTENCE_END.search(line)
+            and not _SENTENCE_INSIDE.search(line)
             and not _BULLET.match(line)
             and not _LIST_LABEL.match(line)
         ):
@@ -177,6 +186,9 @@ def _headings(text: str, spans: list[tuple[int, int]], headline: str | None) -> 
     return heads if len(heads) < len(spans) else []
 
 
+# A headline is a short line with no sentence in it ("... in Berlin. <script>...</script>" is a paragraph).
+_HEADLINE_CHARS = 200
+_SENTENCE_INSIDE = re.compile(r"[.!?…][\"”“’»)\]]*\s")
 # A list line's label: a few words, then a colon or a dash ("Sweden: $275m", "Norway – NOK 1.5bn").
 _LIST_LABEL = re.compile(r"[^:–—\n]{1,40}?(?::|\s[-–—]\s)")
 
@@ -288,6 +300,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             cues = replace(cues, negation=False)  # "€80m in winter aid so Moscow sees it will not win"
         if cues.target and not _target_governs(sentence, clause, money, lex):
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
+        if art.hedged_list and not cues.hedge:
+            cues = replace(cues, hedge=True)
         if not cues.recap_strong and (
             art.background or art.recap_list or lex.cues["recap_sentence"].search(sentence, 0, money.start)
         ):
@@ -355,7 +369,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
                           one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
-                          envelope_line)  # fmt: skip
+                          envelope_line, donor_how == "from")  # fmt: skip
         kind, rule = kind_rule(facts)
         if (
             rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")
@@ -707,9 +721,10 @@ def _pledge_confidence(
         c -= 0.05
     if cues.hedge or denied:
         c -= 0.4
-    if donor_how in ("anaphora", "currency"):
+    if donor_how in ("anaphora", "currency", "numbered group"):
         c -= 0.1
-    if len(donors) > 1 and donor_how != "from" and not lex.cues["joint_cues"].search(sentence):
+    # ("the three countries will allocate $500m": a counted group acts as one)
+    if len(donors) > 1 and donor_how not in ("from", "numbered group") and not lex.cues["joint_cues"].search(sentence):
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
         # the outlet's sum of two pledges, not one joint package.
         c -= 0.35 if several_amounts else 0.25 if donor_how == "after" else 0.1
@@ -811,13 +826,15 @@ def _amount_from(
     lex: Lexicon, sentence: str, money: Money, groups: list[DonorGroup], hi: int
 ) -> DonorGroup | None:
     """The giver named right after the amount as its source ("$275 million from Sweden, $90 million from
-    Norway"): it, not the donor before, gives that amount."""
+    Norway", "a €1 billion drone package from Norway"): it, not the donor before, gives that amount."""
     if lex.amount_from_re is None:
         return None
     end = money.conversion_end or money.end
+    package = lex.cues["container_nouns"].pattern.match(sentence[end:])  # (its "^" is the slice's start)
     for g in groups:
         if end <= g.start <= hi:
-            return g if lex.amount_from_re.fullmatch(sentence, end, g.start) else None
+            gap = [end] + ([end + package.end()] if package and end + package.end() <= g.start else [])
+            return g if any(lex.amount_from_re.fullmatch(sentence, a, g.start) for a in gap) else None
     return None
 
 
@@ -967,8 +984,8 @@ def _counted_noun(sentence: str, pos: int, hi: int, lex: Lexicon) -> bool:
 def _numbered_group(art: _Article, index: int, sentence: str, lo: int, hi: int) -> tuple[str, ...]:
     """The givers a counted collective before the amount stands for ("the four countries", "de vier
     Noordwest-Europese NAVO-landen"): the giver group this sentence names before the count, else the
-    givers the sentences before name (nearest first, up to three back), when they are exactly that many;
-    () when the count does not match."""
+    givers the sentences before name (nearest first, up to three back), when they are exactly that many,
+    else a group of exactly that many in the eight sentences after; () when the count matches none."""
     lex = art.lex
     for m in lex.count_re.finditer(sentence, lo, hi):
         word = m.group(0).lower()
@@ -980,15 +997,28 @@ def _numbered_group(art: _Article, index: int, sentence: str, lo: int, hi: int) 
             if len(before[-1].codes) == n:
                 return before[-1].codes
             continue
-        # the givers named in the sentences before, nearest first, until there are that many
+        # the givers named in the sentences before, nearest first, until there are that many; else with the
+        # partners named beside them ("Poland, together with Germany and Norway, backed PURL")
         named: set[str] = set()
+        mentioned: set[str] = set()
         for j in range(index - 1, max(-1, index - 4), -1):
             a, b = art.spans[j]
-            named |= {c for g in group_donors(art.text[a:b], find_donors(art.text[a:b], lex), lex) for c in g.codes}
-            if len(named) >= n:
+            mentions = find_donors(art.text[a:b], lex)
+            named |= {c for g in group_donors(art.text[a:b], mentions, lex) for c in g.codes}
+            mentioned |= {c for m in mentions for c in m.codes} - lex.never_donors - lex.purl_sellers
+            if len(named) >= n or len(mentioned | named) >= n:
                 break
-        if len(named) == n:
-            return tuple(sorted(named))
+        for found in (named, mentioned | named):
+            if len(found) == n:
+                return tuple(sorted(found))
+        # a lead that counts the givers the story names further down ("On 13 November, eight European
+        # countries announced $500m ... Denmark, Estonia, ..., Norway and Sweden will finance ..."): one
+        # group of exactly that many, in the sentences after
+        for j in range(index + 1, min(len(art.spans), index + 9)):
+            a, b = art.spans[j]
+            later = group_donors(art.text[a:b], find_donors(art.text[a:b], lex), lex)
+            if any(len(g.codes) == n for g in later):
+                return next(g.codes for g in later if len(g.codes) == n)
     return ()
 
 

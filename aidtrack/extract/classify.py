@@ -336,6 +336,7 @@ class KindFacts:
     package_value: bool = False  # "a package worth ...": the amount is what one package is worth
     elsewhere: bool = False  # the amount goes to another country ("€50m in aid to Moldova")
     envelope_line: bool = False  # a part of a budget envelope stated before ("Of this: - NOK 70bn ...")
+    sourced: bool = False  # its giver is named as its source right after it ("€200m from the Netherlands")
 
 
 @dataclass(frozen=True)
@@ -375,8 +376,10 @@ KIND_RULES: tuple[KindRule, ...] = (
              lambda f: not f.has_donors and (f.cues.aggregate_weak or f.cues.collective)),
     KindRule("no donor, a weak recap cue", Kind.RECAP, lambda f: not f.has_donors and f.cues.recap_weak),
     KindRule("no donor", None, lambda f: not f.has_donors),
+    # "Other key contributions included €200m from the Netherlands": one giver's amount, named as its
+    # source, is its contribution, not a total.
     KindRule("a weak total cue and no pledge verb", "total",
-             lambda f: f.cues.aggregate_weak and not f.cues.pledge_verb),
+             lambda f: f.cues.aggregate_weak and not f.cues.pledge_verb and not f.sourced),
     KindRule("a weak recap cue", Kind.RECAP, lambda f: f.cues.recap_weak),
     KindRule("a donor and an amount, nothing against it", Kind.PLEDGE, lambda f: True),
 )  # fmt: skip

@@ -32,12 +32,20 @@ def stated_day(text: str, lex: Lexicon, published: datetime.date | None) -> date
 
 
 def stated_month(text: str, lex: Lexicon, published: datetime.date | None) -> tuple[int, int] | None:
-    """(year, month) for "in August" / "in early August 2025"; the year defaults to the most recent one."""
+    """(year, month) for "in August" / "in early August 2025"; the year defaults to the most recent one,
+    unless the month is where a future act happens ("Ukraine will receive €3.5bn in March", read in
+    February): a future word before it, with no past verb between, makes it the next such month."""
     m = lex.month_re.search(text)
     if not m:
         return None
     month = lex.months_or_seasons[m.group("m").lower()]
-    year = int(m.group("y")) if m.group("y") else _year_for(month, published)
+    if m.group("y"):
+        return (int(m.group("y")), month)
+    year = _year_for(month, published)
+    if year is not None and published is not None and (year, month) < (published.year, published.month):
+        future = [f.end() for f in lex.cues["future_markers"].pattern.finditer(text, 0, m.start())]
+        if future and not lex.cues["past_verbs"].search(text, future[-1], m.start()):
+            year += 1
     return (year, month) if year is not None else None
 
 

@@ -817,3 +817,57 @@ def test_lines_after_a_package_that_do_not_add_up_to_it_wait_for_review() -> Non
     # Two pledges with no package between them both count.
     separate = "Canada will give $200 million to PURL. Canada will also give $35 million to NATO's CAP trust fund."
     assert sorted(p.amount for p in extract(separate).pledges if p.confidence >= REVIEW_THRESHOLD) == [35e6, 200e6]
+
+
+def test_a_month_where_a_future_act_happens_is_the_coming_one() -> None:
+    # Read in February: the March in which the money will go is next month, not last year's March.
+    text = "The minister said Norway will send NOK 1 billion for Ukrainian air defence in March."
+    [p] = extract(text, published=datetime.date(2025, 2, 25)).pledges
+    assert p.amount == 1e9
+    # A past act in a month named first stays background ("In May ..., read in January").
+    before = "In May, Sweden announced it will allocate SEK 75 billion for Ukraine."
+    assert not extract(before, published=datetime.date(2026, 1, 10)).pledges
+
+
+def test_a_giver_named_as_the_source_after_a_package_gives_it_and_a_contribution_is_no_total() -> None:
+    text = (
+        "Other key contributions included €200 million from the Netherlands for interceptor drones "
+        "and a €1 billion drone package from Norway for this year."
+    )
+    found = {(p.donors, p.amount) for p in extract(text).pledges}
+    assert found == {(("NLD",), 200e6), (("NOR",), 1e9)}
+
+
+def test_work_in_progress_waits_for_review_and_an_overall_sum_is_a_total() -> None:
+    working = "The European Union is working on a new €20 billion military aid package for Ukraine."
+    assert all(p.confidence < REVIEW_THRESHOLD for p in extract(working).pledges)
+    overall = "Overall, Denmark has set aside about 5.9 billion kroner for the Danish model."
+    result = extract(overall)
+    assert not result.pledges and [a.amount for a in result.aggregates] == [5.9e9]
+
+
+def test_a_plan_voiced_in_the_first_person_waits_for_review() -> None:
+    text = "“We plan to provide €9 billion to support Ukraine next year,” Germany's defence minister said."
+    assert all(p.confidence < REVIEW_THRESHOLD for p in extract(text).pledges)
+    # the noun "plan" is no hedge: a country joining the scheme gives
+    joining = "Croatia is joining the NATO-backed plan to buy US weapons for Ukraine with €15 million."
+    assert [p.amount for p in extract(joining).pledges if p.confidence >= REVIEW_THRESHOLD] == [15e6]
+
+
+def test_the_lines_of_a_list_opened_by_a_proposal_are_as_undecided() -> None:
+    text = (
+        "Under the proposed framework, the EU will make the money available to Ukraine in two ways:\n"
+        "- €30 billion in macro-financial assistance will be provided to Ukraine;\n"
+        "- €60 billion will support Ukraine's defence industry and procurement."
+    )
+    assert all(p.confidence < REVIEW_THRESHOLD for p in extract(text).pledges)
+
+
+def test_a_paragraph_ending_in_page_junk_is_no_headline() -> None:
+    text = (
+        "Germany will put at least €150 million more into a new PURL package, its defence minister said. [ad]\n\n"
+        "Germany had previously contributed $500 million to PURL in August."
+    )
+    assert [(p.donors, p.amount) for p in extract(text, published=datetime.date(2025, 11, 14)).pledges] == [
+        (("DEU",), 150e6)
+    ]

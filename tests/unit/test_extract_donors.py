@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from aidtrack.extract import extract, load_lexicon
@@ -215,3 +217,28 @@ def test_a_counted_collective_stands_for_the_givers_named_before_it() -> None:
     # A count that does not match the givers named is no one's.
     three = "Britain and Norway are paying for a new package. Together the three countries are raising €420 million."
     assert not [p for p in extract(three).pledges if p.amount == 420e6]
+
+
+def test_a_lead_that_counts_the_givers_named_further_down_is_their_joint_pledge() -> None:
+    text = (
+        "On 13 November, eight European countries announced $500 million for a new PURL package for Ukraine.\n"
+        "NATO welcomed the decision.\n"
+        "Denmark, Estonia, Finland, Iceland, Latvia, Lithuania, Norway and Sweden will finance the package together."
+    )
+    [p] = [p for p in extract(text, published=datetime.date(2025, 11, 13)).pledges if p.amount == 500e6]
+    assert p.donors == ("DNK", "EST", "FIN", "ISL", "LTU", "LVA", "NOR", "SWE")
+
+
+def test_the_british_titles_name_the_united_kingdom() -> None:
+    text = "- Foreign Secretary announcing £13 million of funding to help repair Ukraine's energy grid"
+    assert [p.donors for p in extract(text).pledges] == [("GBR",)]
+
+
+def test_a_counted_group_takes_in_the_partners_named_with_the_giver() -> None:
+    text = (
+        "Poland, together with Germany and Norway, backed the PURL programme. "
+        "In total the three countries will allocate $500 million, of which Poland's contribution is $100 million."
+    )
+    result = extract(text, published=datetime.date(2025, 12, 4))
+    assert [(p.donors, p.amount) for p in result.pledges if p.confidence >= 0.6] == [(("DEU", "NOR", "POL"), 500e6)]
+    assert [(s.donors, s.amount) for s in result.shares] == [(("POL",), 100e6)]
