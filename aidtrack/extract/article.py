@@ -25,7 +25,7 @@ from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
 from aidtrack.extract.lexicon import OPENER, Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
-from aidtrack.extract.program import OTHER, PURL, ProgramCues, decide_program
+from aidtrack.extract.program import BILATERAL, OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
 
@@ -469,7 +469,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if unplaced_part:
             notes.append("a part of a package whose total is not in the text")
         if program_how == "article":
-            notes.append("programme inferred from the rest of the article")
+            notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":
             notes.append("donor taken from earlier in the text (pronoun subject)")
         elif donor_how == "currency":
@@ -528,6 +528,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     return out
 
 
+_ARTICLE_PROGRAMME = "programme inferred from the rest of the article"
 # The kind rule of an amount the text itself makes a part of a package ("€615m of the total aid").
 _PART_RULE = "kind: a part of a package"
 # The trace line of an amount that is a package's value ("a package worth €615m", "the €615m package").
@@ -776,6 +777,11 @@ def _assign_donors(
         earlier = [g for g in groups if g.end <= money.start]
         named = art.lex.giver_phrase_re
         giver_after = next((g for g in after if named and named.search(sentence, money.end, g.start)), None)
+        if giver_after is None and pronoun and after and _aside_between(sentence, money, after[0].start, art.lex):
+            # "The government has announced a further £450m, as the UK and Germany prepare to host ...": the
+            # countries of an aside do not give what the pronoun subject gives (a speaker does: "The government
+            # approved €40m ..., Croatia said").
+            after = []
         if giver_after is not None:
             out.append((giver_after.codes, "after", ()))  # "..., will come from Norway via ..."
         elif i == 0 and after:
@@ -820,6 +826,15 @@ def _assign_donors(
         else:
             out.append(((), "none", ()))
     return [(codes, how if codes else "none", members) for codes, how, members in out]
+
+
+def _aside_between(sentence: str, money: Money, end: int, lex: Lexicon) -> bool:
+    """A comma and an aside opener ("as", "ahead of") between the amount and ``end``."""
+    return any(
+        lex.cues["aside_openers"].pattern.match(sentence, m.end())
+        for m in re.finditer(r",\s*", sentence[: end])
+        if m.start() >= (money.conversion_end or money.end)
+    )
 
 
 def _amount_from(
@@ -1168,6 +1183,20 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
         if i in doubtful and i not in parts_of
         else s
         for i, s in enumerate(statements)
+    ]  # fmt: skip
+    # A package given PURL only by the article's topic, whose PURL money the text names as a part of it
+    # ("a new $95m package ... a $50m contribution to PURL", "SEK 12.9bn ..., of which about SEK 1bn for
+    # PURL"), is a mixed package: the giver's own, not all of it PURL.
+    statements = [
+        replace(s, program=BILATERAL, notes=(*(n for n in s.notes if n != _ARTICLE_PROGRAMME),
+                                             "a package with a PURL part: not all of it PURL"))
+        if s.kind == Kind.PLEDGE and s.program == PURL and "programme: article" in s.trace
+        and any(
+            p.donors == s.donors and p.amount < s.amount and p.program == PURL and "programme: local" in p.trace
+            for p in statements[w + 1 :]
+        )
+        else s
+        for w, s in enumerate(statements)
     ]  # fmt: skip
     return [
         _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",

@@ -186,7 +186,7 @@ class Lexicon:
             "package_value",
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
-            "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program",
+            "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program", "aside_openers",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -454,8 +454,13 @@ class Lexicon:
         self.months_or_seasons = WordTable({k: int(v) for k, v in data["months"].items()} | seasons)
         # Not a season that names a kind of aid: "€170m in winter aid", "its winter support package".
         cues = data["cues"] if "cues" in data else data
+        # (a stem "paket*" guards every ending: "za nov paket" is "for a new package", not November)
         nouns = [w for w in cues.get("aid_context", []) if w.islower() and not w.startswith("re:")]
-        not_noun = rf"(?!\s+(?:{alternation(nouns)})\b)" if nouns else ""
+        noun_alts = "|".join(
+            re.escape(w[:-1]) + r"\w{0,5}" if w.endswith("*") else re.escape(w)
+            for w in sorted(nouns, key=len, reverse=True)
+        )
+        not_noun = rf"(?!\s+(?:{noun_alts})\b)" if nouns else ""
         self.month_re = re.compile(
             rf"(?i:(?<!\w){inn}(?:(?:{modifiers})\s*)?"
             rf"(?P<m>{self.months_or_seasons.source})\b{not_noun}(?:\s+(?:(?:{joiners})\s+)?(?P<y>(?:19|20)\d\d))?)"

@@ -242,3 +242,11 @@ def test_a_counted_group_takes_in_the_partners_named_with_the_giver() -> None:
     result = extract(text, published=datetime.date(2025, 12, 4))
     assert [(p.donors, p.amount) for p in result.pledges if p.confidence >= 0.6] == [(("DEU", "NOR", "POL"), 500e6)]
     assert [(s.donors, s.amount) for s in result.shares] == [(("POL",), 100e6)]
+
+
+def test_countries_in_an_aside_after_a_clause_break_do_not_give_what_the_subject_gives() -> None:
+    text = (
+        "Britain will send more drones to Ukraine. The government has announced a further £450m of military "
+        "support to Kyiv, as the UK and Germany prepare to host a meeting of 50 nations in Brussels."
+    )
+    assert [p.donors for p in extract(text).pledges] == [("GBR",)]

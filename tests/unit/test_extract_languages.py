@@ -230,3 +230,14 @@ def test_estimates_and_restated_sums_are_no_pledges_in_every_language(text, lang
 
     result = extract(text, language=language, published=date(2025, 10, 1))
     assert not [p for p in result.pledges if p.confidence >= REVIEW_THRESHOLD]
+
+
+def test_a_stem_among_the_aid_words_keeps_a_month_abbreviation_from_reading_an_adjective(tmp_path) -> None:
+    """Slovenian "nov" is "new" as well as CLDR's short November: "v nov paketu" names no month."""
+    folder = tmp_path / "en"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    cues = (folder / "cues.yaml").read_text(encoding="utf-8")
+    (folder / "cues.yaml").write_text(cues.replace("aid_context: [", 'aid_context: ["paket*", '), encoding="utf-8")
+    lex = read_lexicon(folder, language="en")
+    assert lex.month_re.search("money in nov paketu for Ukraine") is None
+    assert lex.month_re.search("money given in Nov 2025") is not None

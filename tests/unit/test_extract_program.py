@@ -94,3 +94,14 @@ def test_money_for_ukraines_own_production_is_bilateral_even_in_an_article_about
     )
     programs = {p.donors: p.program for p in extract(text, title=title).pledges}
     assert programs == {("LTU",): "PURL", ("NLD",): "bilateral"}
+
+
+def test_a_package_whose_purl_part_is_named_is_not_all_purl() -> None:
+    title = "Australia joins NATO scheme for US weapons"
+    text = (
+        "Canberra announced a new AUD 95 million package of military aid for Ukraine on Thursday. "
+        "It includes AUD 50 million for PURL and AUD 43 million of Defence Force equipment."
+    )
+    [whole] = [p for p in extract(text, title=title).pledges if p.amount == 95e6]
+    assert whole.program == "bilateral"
+    assert "a package with a PURL part: not all of it PURL" in whole.notes
