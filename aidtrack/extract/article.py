@@ -468,6 +468,18 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         )
         if unplaced_part:
             notes.append("a part of a package whose total is not in the text")
+        # "Luxembourg, together with other partners, will co-finance a $500m package": one giver of a joint
+        # package whose other givers the sentence does not name; the package's value is not its pledge.
+        others = {c for m in mentions for c in m.codes} - set(donors) - lex.never_donors - lex.purl_sellers
+        unnamed_partners = (
+            kind == Kind.PLEDGE
+            and len(donors) == 1
+            and is_package[i]
+            and not others
+            and lex.cues["joint_cues"].search(sentence, clause[0], clause[1]) is not None
+        )
+        if unnamed_partners:
+            notes.append("a joint package whose other givers are not named: its value is not this giver's alone")
         if program_how == "article":
             notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":
@@ -495,7 +507,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                                                 len(monies) > 1, denied)  # fmt: skip
                 if seller_only:
                     confidence = min(confidence, _DOUBTFUL)
-                if unplaced_part:
+                if unplaced_part or unnamed_partners:
                     confidence = min(confidence, _DOUBTFUL)
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers

@@ -871,3 +871,17 @@ def test_a_paragraph_ending_in_page_junk_is_no_headline() -> None:
     assert [(p.donors, p.amount) for p in extract(text, published=datetime.date(2025, 11, 14)).pledges] == [
         (("DEU",), 150e6)
     ]
+
+
+def test_the_eus_defence_loans_to_its_members_are_not_aid_to_ukraine() -> None:
+    text = "The European Commission has allocated all €150 billion of Security Action for Europe loans to member states."
+    assert not extract(text).pledges
+
+
+def test_one_giver_of_a_joint_package_whose_partners_go_unnamed_waits_for_review() -> None:
+    text = "Luxembourg, together with other partners, will co-finance a PURL package worth $500 million."
+    [p] = extract(text).pledges
+    assert p.confidence < REVIEW_THRESHOLD
+    assert any("other givers are not named" in n for n in p.notes)
+    named = "Together with Sweden and Denmark, Norway will finance a package worth NOK 5 billion."
+    assert [p.donors for p in extract(named).pledges if p.confidence >= REVIEW_THRESHOLD] == [("DNK", "NOR", "SWE")]
