@@ -278,8 +278,16 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     # Russia, announced $470m": Russia does not act there).
     relative = [(a, b) for a, b in clauses if a > 0 and lex.relative_opener.match(sentence, a)]
     first_mention = next((m for m in mentions if not any(a <= m.start < b for a, b in relative)), None)
-    if first_mention and set(first_mention.codes) <= lex.non_aid_subjects:
-        return []  # "Russia's budget puts ..."
+    if (
+        first_mention
+        and set(first_mention.codes) <= lex.non_aid_subjects
+        and not any(
+            m.giver and not set(m.codes) <= lex.non_aid_subjects and m.start < monies[0].start for m in mentions
+        )
+    ):
+        # "Russia's budget puts ..." (not "Since Russia's invasion, Spain has given €2bn": a giver acts
+        # before the amount)
+        return []
 
     out: list[Statement] = []
     art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))

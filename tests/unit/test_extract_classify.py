@@ -885,3 +885,10 @@ def test_one_giver_of_a_joint_package_whose_partners_go_unnamed_waits_for_review
     assert any("other givers are not named" in n for n in p.notes)
     named = "Together with Sweden and Denmark, Norway will finance a package worth NOK 5 billion."
     assert [p.donors for p in extract(named).pledges if p.confidence >= REVIEW_THRESHOLD] == [("DNK", "NOR", "SWE")]
+
+
+def test_russia_named_in_an_opening_phrase_does_not_make_the_sentence_russias() -> None:
+    text = "After Russia's latest strikes on the grid, Norway pledged NOK 1 billion for Ukraine's energy repairs on Monday."
+    assert [p.donors for p in extract(text, published=datetime.date(2025, 11, 18)).pledges] == [("NOR",)]
+    budget = "Russia's budget for 2026 puts $150 billion into defence, while its economy slows."
+    assert not extract(budget).statements
