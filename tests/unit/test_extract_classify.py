@@ -892,3 +892,13 @@ def test_russia_named_in_an_opening_phrase_does_not_make_the_sentence_russias() 
     assert [p.donors for p in extract(text, published=datetime.date(2025, 11, 18)).pledges] == [("NOR",)]
     budget = "Russia's budget for 2026 puts $150 billion into defence, while its economy slows."
     assert not extract(budget).statements
+
+
+def test_what_was_given_since_the_invasion_is_a_running_total_and_so_are_its_parts() -> None:
+    text = (
+        "Since Russia's 2022 full-scale invasion, the UK has provided Ukraine £977 million in aid, "
+        "including £477 million in humanitarian assistance."
+    )
+    result = extract(text, published=datetime.date(2025, 2, 5))
+    assert not result.pledges
+    assert 977e6 in [a.amount for a in result.aggregates]
