@@ -28,6 +28,7 @@ from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import BILATERAL, OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
 from aidtrack.extract.statements import DATED_BY_MONTH, MARKED_NEW, Statement
+from aidtrack.settings import LedgerPolicy
 
 # Below the review threshold (0.6): an analyst confirms it before it counts.
 _DOUBTFUL = 0.5
@@ -1250,11 +1251,38 @@ def _headline_sum(whole: Statement, parts: list[Statement]) -> bool:
     return all(p.kind == Kind.PLEDGE for p in parts) and len(set(starts)) == len(starts)
 
 
+def _parts_told_alone(statements: list[Statement]) -> list[Statement]:
+    """The same money told alone and as a part of a larger pledge of the same givers ("will allocate €500m
+    for a drone project" ... "€2bn in accelerated support, which includes a €500m drone project") is that
+    part: counted beside the whole, it would count twice."""
+    wholes = [s for s in statements if s.kind == Kind.PLEDGE]
+    # (a whole the ledger would count: a doubtful year's envelope the money is drawn from is no pledge that
+    # holds it)
+    parts = {
+        (p.donors, round(p.amount), p.currency): max(
+            (w.confidence for w in wholes
+             if w.donors == p.donors and w.currency == p.currency and w.amount > p.amount),
+            default=None,
+        )
+        for p in statements
+        if p.kind == Kind.SHARE and _PART_RULE in p.trace
+    }  # fmt: skip
+    return [
+        _rekind(s, Kind.SHARE, "the same money is a part of a larger pledge in the text",
+                "told alone, and elsewhere as a part of a larger pledge of the same givers")
+        if s.kind == Kind.PLEDGE
+        and (sure := parts.get((s.donors, round(s.amount), s.currency))) is not None
+        and sure >= LedgerPolicy.review_threshold
+        else s
+        for s in statements
+    ]  # fmt: skip
+
+
 def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
     article is kept once."""
-    statements = _headlines_told_by_body(_breakdowns(statements), heads)
+    statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements), heads))
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

@@ -902,3 +902,13 @@ def test_what_was_given_since_the_invasion_is_a_running_total_and_so_are_its_par
     result = extract(text, published=datetime.date(2025, 2, 5))
     assert not result.pledges
     assert 977e6 in [a.amount for a in result.aggregates]
+
+
+def test_money_told_alone_and_again_as_part_of_a_larger_pledge_is_that_part() -> None:
+    text = (
+        "The Netherlands will allocate €500 million for a drone project for Ukraine. "
+        "“We are providing Ukraine with €2 billion in accelerated support, which includes a €500 million drone "
+        "project,” the Dutch defence minister said."
+    )
+    counted = [(p.donors, p.amount) for p in extract(text).pledges if p.confidence >= REVIEW_THRESHOLD]
+    assert counted == [(("NLD",), 2e9)]
