@@ -389,10 +389,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
-        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and (value or is_package[i]):
-            # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn", "Together with
-            # Norway and Sweden, Denmark will pay $500m for a weapons package": the package's value is the joint
-            # pledge of the giver and the partners named with it.
+        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and value:
+            # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
+            # value is the joint pledge of the giver and the partners named with it ("Sweden, together with
+            # Denmark and Norway, will contribute $275m to the PURL package" is Sweden's share).
             partners = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
             if partners - set(donors):
                 donors = tuple(sorted(set(donors) | partners))

@@ -251,7 +251,3 @@ def test_countries_in_an_aside_after_a_clause_break_do_not_give_what_the_subject
     )
     assert [p.donors for p in extract(text).pledges] == [("GBR",)]
 
-
-def test_partners_named_with_the_giver_of_money_for_a_package_share_it() -> None:
-    text = "Together with Norway and Sweden, Denmark will pay $500 million for a weapons package for Ukraine under PURL."
-    assert [p.donors for p in extract(text).pledges] == [("DNK", "NOR", "SWE")]
