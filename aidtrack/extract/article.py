@@ -428,8 +428,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             code = resolve_currency(sign, lex, donors, art.source_country)[0]
             conversion = (converted, code) if code else None
         program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl, art.purl_topic)
-        if program_how == "default" and donors and set(donors) <= lex.institutions:
-            program = OTHER  # the EU's own money is a facility or a loan, never a country's bilateral package
+        if program == BILATERAL and donors and set(donors) <= lex.institutions:
+            # the EU's own money is a facility or a loan, never a country's bilateral package (also when it is
+            # for Ukraine's own industry: "the EU backs €5bn for Ukraine's defence industry")
+            program = OTHER
         trace.append(f"programme: {program_how}")
         if program_how == "default" and kind in (Kind.AGGREGATE, Kind.TARGET) and art.has_purl:
             # A running total or a goal with no programme of its own, in an article about PURL, is

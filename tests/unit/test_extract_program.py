@@ -105,3 +105,8 @@ def test_a_package_whose_purl_part_is_named_is_not_all_purl() -> None:
     [whole] = [p for p in extract(text, title=title).pledges if p.amount == 95e6]
     assert whole.program == "bilateral"
     assert "a package with a PURL part: not all of it PURL" in whole.notes
+
+
+def test_the_eus_money_for_ukraines_own_industry_is_an_eu_instrument_not_bilateral() -> None:
+    [p] = extract("The European Union will provide €5 billion for Ukraine's defence industry.").pledges
+    assert (p.donors, p.program) == (("EUU",), "other")
