@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aidtrack.extract.lexicon import Lexicon
 from aidtrack.extract.money import Money
 
@@ -40,6 +42,17 @@ class ProgramCues:
                 found = program
         return found
 
+    def bound_before(
+        self, sentence: str, lo: int, money: Money, postpositions: re.Pattern[str]
+    ) -> str | None:
+        """The programme of a cue right before ``money`` that only a postposition or case ending separates
+        from it ("PURL için 372 milyon kron", "PURL'e 50 milyon dolar"): in a language that puts the purpose
+        before the amount, that cue is the amount's own."""
+        for a, b, program in reversed(self.spans):
+            if a >= lo and b <= money.start:
+                return program if postpositions.fullmatch(sentence, b, money.start) else None
+        return None
+
     def nearest(self, money: Money) -> str | None:
         best: tuple[int, str] | None = None
         for a, b, program in self.spans:
@@ -50,12 +63,18 @@ class ProgramCues:
 
 
 def decide_program(
-    sentence: str, monies: list[Money], index: int, cues: ProgramCues, lex: Lexicon, article_purl: bool,
+    sentence: str,
+    monies: list[Money],
+    index: int,
+    cues: ProgramCues,
+    lex: Lexicon,
+    article_purl: bool,
     purl_topic: bool = False,
 ) -> tuple[str, str]:
     """(program, how) for ``monies[index]``; ``how`` is "local", "sentence", "article" or "default".
 
-    The cue right after the amount wins ("CAD 200m to PURL and CAD 35m to the CAP trust fund"); an
+    A cue bound to the amount by a postposition right before it wins (``cue_postpositions``: "PURL için
+    372 milyon kron, Danimarka modeli için 100 milyon kron"); then the cue right after the amount ("CAD 200m to PURL and CAD 35m to the CAP trust fund"); an
     amount followed by its own purpose without a cue ("DKK 100m for the Danish model") is bilateral. With
     no cue in the sentence, an amount in a text about PURL (``purl_topic``: its headline or lead names it)
     is PURL, as is one the sentence calls "the package" or "the initiative" when PURL is named anywhere
@@ -64,7 +83,9 @@ def decide_program(
     money = monies[index]
     lo = monies[index - 1].end if index > 0 else 0
     hi = monies[index + 1].start if index + 1 < len(monies) else len(sentence)
-    program = cues.first_in(money.end, hi)
+    program = cues.bound_before(sentence, lo, money, lex.cues["cue_postpositions"].pattern) or cues.first_in(
+        money.end, hi
+    )
     if program:
         return program, "local"
     own_purpose = index > 0 and lex.cues["purpose_words"].search(sentence, money.end, hi) is not None

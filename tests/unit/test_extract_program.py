@@ -39,6 +39,27 @@ def test_amount_with_its_own_purpose_is_bilateral() -> None:
     assert [p.program for p in extract(text).pledges] == ["PURL", "bilateral"]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "programs"),
+    [
+        # Turkish puts each amount's purpose before it: "for PURL 372m, for the Danish model 100m".
+        ("Danimarka, PURL için 372 milyon kron, Danimarka modeli için 100 milyon kron ayırdı.", "tr",
+         ["PURL", "bilateral"]),
+        ("Belçika, insani yardım için 20 milyon avro, PURL'e ise 50 milyon avro sağlayacak.", "tr",
+         ["other", "PURL"]),
+        # The same words after the amounts still go to the amount before them.
+        ("Kanada, 200 milyon Kanada dolarını PURL'e ve 35 milyon Kanada dolarını güven fonuna verecek.", "tr",
+         ["PURL", "other"]),
+        ("Hollandia a PURL keretében 250 millió eurót, a drónkoalíció számára pedig 90 millió eurót ad.", "hu",
+         ["PURL", "other"]),
+    ],
+)  # fmt: skip
+def test_a_purpose_joined_by_a_postposition_before_the_amount_is_its_own(
+    text: str, language: str, programs: list[str]
+) -> None:
+    assert [p.program for p in extract(text, language=language).pledges] == programs
+
+
 def test_programme_reference_inherits_purl_from_the_article() -> None:
     text = "Allies are funding PURL. Norway will give NOK 2 billion to the initiative, its minister said."
     [p] = extract(text).pledges
@@ -48,7 +69,9 @@ def test_programme_reference_inherits_purl_from_the_article() -> None:
 def test_an_article_about_purl_gives_its_programme_to_pledges_that_name_none() -> None:
     # The headline names the scheme; the body gives the shares without naming it again.
     title = "Nordic trio to pay for a $500m package of US weapons for Ukraine"
-    text = "Sweden is contributing $275 million. Norway is giving some 1.5 billion crowns, about $146 million."
+    text = (
+        "Sweden is contributing $275 million. Norway is giving some 1.5 billion crowns, about $146 million."
+    )
     pledges = extract(text, title=title).pledges
     assert [(p.donors, p.program) for p in pledges] == [(("SWE",), "PURL"), (("NOR",), "PURL")]
     assert all("programme inferred from the rest of the article" in p.notes for p in pledges)
