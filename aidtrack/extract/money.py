@@ -136,6 +136,13 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             continue
         scale_word = m.group("scale")
         scale = lex.scales[scale_word.lower()] if scale_word else 1.0
+        whole = _compound_head(sentence, pending, m, scale, lex)
+        if whole is not None:
+            # "1 млрд 200 млн долларов", "1 milyar 200 milyon dolar": one amount written in two scales.
+            found.append(replace(whole, end=m.end(), currency=currency,
+                                 amount=whole.amount + _value(m, scale_word, lex) * scale))  # fmt: skip
+            pending = []
+            continue
         if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
             # "1.5 million and 3 million dollars", "1,5 y 3 millones de dólares": the list's one currency
             # (and its one scale, for numbers written without one) is each amount's.
@@ -145,14 +152,7 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
                 if p.currency != _NO_SCALE or scale_word
             )
         pending = []
-        if m.group("wnum"):
-            # (``_matches`` has passed over "a dollar", "one euro"; "miljardi kruunua" is a billion.)
-            value = lex.number_words[m.group("wnum").lower()]
-        else:
-            value = parse_number(m.group("num"), bool(scale_word), lex.decimal_mark)
-        if m.group("frac"):
-            value += lex.fraction_suffixes[m.group("frac").lower()]
-        amount = value * scale
+        amount = _value(m, scale_word, lex) * scale
         low = None
         if m.group("num2"):
             high = parse_number(m.group("num2"), bool(scale_word), lex.decimal_mark) * scale
@@ -164,6 +164,35 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
         qualifier = lex.qualifiers[q.group("q").lower()] if q else None
         found.append(Money(m.start(), m.end(), amount, low, currency, qualifier))
     return _fold_conversions(sentence, _join_ranges(sentence, found, lex), lex)
+
+
+def _value(m: re.Match[str], scale_word: str | None, lex: Lexicon) -> float:
+    """The number of a ``money_re`` match before its scale ("1,5" of "1,5 млрд", "zwei" of "zwei Milliarden")."""
+    if m.group("wnum"):
+        # (``_matches`` has passed over "a dollar", "one euro"; "miljardi kruunua" is a billion.)
+        value = lex.number_words[m.group("wnum").lower()]
+    else:
+        value = parse_number(m.group("num"), bool(scale_word), lex.decimal_mark)
+    if m.group("frac"):
+        value += lex.fraction_suffixes[m.group("frac").lower()]
+    return value
+
+
+def _compound_head(
+    sentence: str, pending: list[Money], m: re.Match[str], scale: float, lex: Lexicon
+) -> Money | None:
+    """The bare amount right before ``m`` (a space apart, nothing else) in a larger scale that ``m`` adds to:
+    the head of one amount written in two scales ("1 млрд" of "1 млрд 200 млн долларов")."""
+    if not pending or pending[-1].currency != "" or m.group("num2") or not m.group("scale"):
+        return None
+    head = pending[-1]
+    if not sentence[head.end : m.start()].isspace():
+        return None
+    before = lex.money_re.match(sentence, head.start)
+    big = lex.scales.get(before.group("scale").lower()) if before and before.group("scale") else None
+    if not big or big <= scale or _value(m, m.group("scale"), lex) * scale >= big:
+        return None
+    return head
 
 
 # An opening bracket with the spaces around it. Right after an amount, it restates it ("580 milhões de

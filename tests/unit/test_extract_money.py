@@ -262,3 +262,22 @@ def test_a_conversion_after_the_noun_the_amount_qualifies_is_folded(lex) -> None
 def test_a_season_naming_a_kind_of_aid_is_no_date(lex) -> None:
     assert not lex.month_re.search("providing €80 million in winter aid")
     assert lex.month_re.search("delivered in winter 2025")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "amount"),
+    [
+        ("ru", "Норвегия выделит 1 млрд 200 млн долларов.", 1.2e9),
+        ("uk", "Норвегія виділить 2 млрд 500 млн доларів.", 2.5e9),
+        ("tr", "Norveç 1 milyar 200 milyon dolar verecek.", 1.2e9),
+    ],
+)
+def test_one_amount_written_in_two_scales_is_their_sum(language: str, text: str, amount: float) -> None:
+    [money] = find_money(text, load_lexicon(language))
+    assert money.amount == amount
+
+
+def test_two_amounts_in_one_scale_a_space_apart_stay_two(lex) -> None:
+    # Only a larger scale followed by a smaller one makes one amount.
+    text = "Norway gave $2 million, then 300 million dollars."
+    assert [m.amount for m in find_money(text, lex)] == [2e6, 300e6]
