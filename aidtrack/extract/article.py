@@ -127,8 +127,10 @@ def extract_statements(
         # "August 5, 2025 – ... today announced": a press release's own dateline is the text's date.
         published = _leading_date(text, lex)
     spans = split_sentences(text, lex)
-    purl_sentences = [i for i, (a, b) in enumerate(spans) if ProgramCues(text[a:b], lex).names_purl()]
-    purl_headline = bool(headline) and ProgramCues(headline, lex).names_purl()
+    purl_sentences = [
+        i for i, (a, b) in enumerate(spans) if ProgramCues(text[a:b], lex, published).names_purl()
+    ]
+    purl_headline = bool(headline) and ProgramCues(headline, lex, published).names_purl()
     art = _Article(text, lex, published, source_country, purl_headline or bool(purl_sentences),
                    purl_headline or purl_sentences[:1] == [0] or len(purl_sentences) > 1, spans)  # fmt: skip
     if headline:
@@ -249,7 +251,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     groups = group_donors(sentence, mentions, lex)
     clauses = split_clauses(sentence, lex)
     cue_cache: dict[tuple[int, int], ClauseCues] = {}
-    program_cues = ProgramCues(sentence, lex)
+    program_cues = ProgramCues(sentence, lex, art.published)
     aid_context = _aid_context(art, index, sentence)
     donors_of = _assign_donors(art, index, sentence, monies, groups)
     roles = _umbrella_roles(sentence, monies, donors_of, program_cues, lex)

@@ -51,7 +51,7 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
             continue
         form = lex.donor_table[m.group(0)]
         # A person acts; only a country's name or adjective can name a thing ("US weapons", "German industry").
-        thing = form.form != "official" and _names_a_thing(sentence, end, lex)
+        thing = form.form != "official" and _names_a_thing(sentence, end, lex, form.form == "group")
         giver = not all(c in lex.never_donors for c in form.codes) and not thing
         # "Canada (€171 million), the Netherlands (€214 million)": a country with its own amount in brackets
         # gives it, whatever preposition stands before ("pledges including Canada (€171m)").
@@ -117,7 +117,9 @@ def _bracketed_amount(sentence: str, end: int, blocked: Sequence[tuple[int, int]
     return m is not None and any(b0 == m.end() for b0, _ in blocked)
 
 
-def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
+def _names_a_thing(sentence: str, end: int, lex: Lexicon, group: bool = False) -> bool:
+    """The name modifies a thing after it ("US weapons", "four EU nations"): it is not the giver. A group's
+    name before a collective noun is the group itself ("the NB8 countries")."""
     after = sentence[end : end + 60]
     if lex.thing_suffix_re.match(after):
         return True
@@ -125,6 +127,8 @@ def _names_a_thing(sentence: str, end: int, lex: Lexicon) -> bool:
     if not m and lex.possessive_thing_re is not None:
         m = lex.possessive_thing_re.match(after)  # "Czechia's initiative", not "Germany's package"
     if not m:
+        return False
+    if group and lex.cues["collective"].pattern.fullmatch(m.group(0).split()[-1]):
         return False
     mods = (m.group("mods") or "").split()
     # Modifiers are lower-case words ("US air defence systems"); a capitalised word starts a new phrase, and

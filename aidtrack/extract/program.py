@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from aidtrack.extract.lexicon import Lexicon
@@ -12,13 +13,20 @@ OTHER = "other"
 BILATERAL = "bilateral"
 
 
+# The day PURL was agreed (Trump and Rutte, 14 July 2025): a text published before it cannot be about the
+# scheme, and "US weapons" in it are the United States' own aid.
+PURL_AGREED = datetime.date(2025, 7, 14)
+
+
 class ProgramCues:
     """PURL, other-programme and bilateral cue spans in one sentence (PURL named only to set it aside is
-    dropped). A bilateral cue is money for Ukraine's own production ("for the production of drones in
+    dropped, as is every PURL cue in a text ``published`` before the scheme existed). A bilateral cue is money for Ukraine's own production ("for the production of drones in
     Ukraine", "the Danish model"): the giver's own package, never PURL, whatever the article is about."""
 
-    def __init__(self, sentence: str, lex: Lexicon):
+    def __init__(self, sentence: str, lex: Lexicon, published: datetime.date | None = None):
         negated = lex.cues["purl_negations"].spans(sentence)
+        if published is not None and published < PURL_AGREED:
+            negated = [(0, len(sentence))]
         self.spans: list[tuple[int, int, str]] = sorted(
             [(a, b, PURL) for a, b in lex.cues["purl"].spans(sentence)
              if not any(n0 < b and a < n1 for n0, n1 in negated)]
