@@ -178,6 +178,8 @@ def _headings(text: str, spans: list[tuple[int, int]], headline: str | None) -> 
         whole_line = text[:a].rstrip(" \t")[-1:] in ("", "\n") and text[b:].lstrip(" \t")[:1] in ("", "\n")
         if (
             whole_line
+            and "\n" not in line  # hard-wrapped lines joined into one sentence are running text
+            and not line.endswith(",")
             and 4 <= len(line.split())
             and len(line) <= _HEADLINE_CHARS
             and not _SENTENCE_END.search(line)

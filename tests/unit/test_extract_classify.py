@@ -798,6 +798,19 @@ def test_a_subheading_naming_a_part_of_the_package_is_not_a_pledge() -> None:
     assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("AUS",), 95e6)]
 
 
+def test_a_hard_wrapped_sentence_is_running_text_not_a_heading() -> None:
+    # A page that wraps its lines at a fixed width: the sentence over three lines, ending in a comma where
+    # the line breaks, is the news, not a subheading the body repeats.
+    text = (
+        "Sweden's defence minister presented on Tuesday at a\n"
+        "press conference the country's new package for Ukraine,\n"
+        "worth 4.5 billion kronor (about €390 million),\n"
+        "The package will also include cash donations of\n"
+        "SEK 700 million."
+    )
+    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("SWE",), 4.5e9)]
+
+
 def test_a_headline_whose_giver_the_body_never_names_keeps_its_pledge() -> None:
     text = "Latvia gives €2 million to PURL\n\nThe money will buy American weapons, the prime minister said."
     assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("LVA",), 2e6)]
