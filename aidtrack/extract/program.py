@@ -101,9 +101,16 @@ def decide_program(
         program = cues.last_in(lo, money.start)
         if program:
             return program, "local"
-        program = cues.nearest(money)
-        if program:
-            return program, "sentence"
+        # "€1bn in military aid and €400m to repair infrastructure": a first amount with a purpose of its own
+        # does not borrow the cue that belongs to the amount after it.
+        borrowed = (
+            index + 1 < len(monies) and lex.cues["purpose_words"].search(sentence, money.end, hi) is not None
+        )
+        after_next = monies[index + 2].start if index + 2 < len(monies) else len(sentence)
+        if not (borrowed and cues.first_in(monies[index + 1].end, after_next)):
+            program = cues.nearest(money)
+            if program:
+                return program, "sentence"
     if (purl_topic and not own_purpose) or (article_purl and lex.cues["program_references"].search(sentence)):
         return PURL, "article"
     return BILATERAL, "default"
