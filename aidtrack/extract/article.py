@@ -287,7 +287,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         first_mention
         and set(first_mention.codes) <= lex.non_aid_subjects
         and not any(
-            m.giver and not set(m.codes) <= lex.non_aid_subjects and m.start < monies[0].start for m in mentions
+            m.giver and not set(m.codes) <= lex.non_aid_subjects and m.start < monies[0].start
+            for m in mentions
         )
     ):
         # "Russia's budget puts ..." (not "Since Russia's invasion, Spain has given €2bn": a giver acts
@@ -431,7 +432,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(f"stated conversion: {sign} {converted:,.0f}")
             code = resolve_currency(sign, lex, donors, art.source_country)[0]
             conversion = (converted, code) if code else None
-        program, program_how = decide_program(sentence, monies, i, program_cues, lex, art.has_purl, art.purl_topic)
+        program, program_how = decide_program(
+            sentence, monies, i, program_cues, lex, art.has_purl, art.purl_topic
+        )
         if program == BILATERAL and donors and set(donors) <= lex.institutions:
             # the EU's own money is a facility or a loan, never a country's bilateral package (also when it is
             # for Ukraine's own industry: "the EU backs €5bn for Ukraine's defence industry")
@@ -495,7 +498,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             and lex.cues["joint_cues"].search(sentence, clause[0], clause[1]) is not None
         )
         if unnamed_partners:
-            notes.append("a joint package whose other givers are not named: its value is not this giver's alone")
+            notes.append(
+                "a joint package whose other givers are not named: its value is not this giver's alone"
+            )
         if program_how == "article":
             notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":
@@ -753,7 +758,11 @@ def _pledge_confidence(
     if donor_how in ("anaphora", "currency", "numbered group"):
         c -= 0.1
     # ("the three countries will allocate $500m": a counted group acts as one)
-    if len(donors) > 1 and donor_how not in ("from", "numbered group") and not lex.cues["joint_cues"].search(sentence):
+    if (
+        len(donors) > 1
+        and donor_how not in ("from", "numbered group")
+        and not lex.cues["joint_cues"].search(sentence)
+    ):
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
         # the outlet's sum of two pledges, not one joint package.
         c -= 0.35 if several_amounts else 0.25 if donor_how == "after" else 0.1
@@ -805,7 +814,12 @@ def _assign_donors(
         earlier = [g for g in groups if g.end <= money.start]
         named = art.lex.giver_phrase_re
         giver_after = next((g for g in after if named and named.search(sentence, money.end, g.start)), None)
-        if giver_after is None and pronoun and after and _aside_between(sentence, money, after[0].start, art.lex):
+        if (
+            giver_after is None
+            and pronoun
+            and after
+            and _aside_between(sentence, money, after[0].start, art.lex)
+        ):
             # "The government has announced a further £450m, as the UK and Germany prepare to host ...": the
             # countries of an aside do not give what the pronoun subject gives (a speaker does: "The government
             # approved €40m ..., Croatia said").
@@ -860,7 +874,7 @@ def _aside_between(sentence: str, money: Money, end: int, lex: Lexicon) -> bool:
     """A comma and an aside opener ("as", "ahead of") between the amount and ``end``."""
     return any(
         lex.cues["aside_openers"].pattern.match(sentence, m.end())
-        for m in re.finditer(r",\s*", sentence[: end])
+        for m in re.finditer(r",\s*", sentence[:end])
         if m.start() >= (money.conversion_end or money.end)
     )
 
@@ -1147,33 +1161,54 @@ def _restates(s: Statement, other: Statement) -> bool:
 _SHARE_REACH = 3000
 
 
-def _breakdowns(statements: list[Statement]) -> list[Statement]:
+def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None = None) -> list[Statement]:
     """A pledge followed by smaller amounts of the same givers and currency that add up to it ("a further
     NZ$16m ... an additional $6m in military assistance and $10m in humanitarian assistance"): those amounts
     are its parts, not pledges of their own."""
     parts_of: dict[int, int] = {}
     sums: set[int] = set()
+    by_programme: dict[int, list[int]] = {}
+    retitled: dict[
+        int, str
+    ] = {}  # a whole with no programme of its own -> the one programme all its parts name
     for w, whole in enumerate(statements):
-        if whole.kind != Kind.PLEDGE or w in parts_of:
+        if whole.kind != Kind.PLEDGE or w in parts_of or any(w in run for run in by_programme.values()):
             continue
         run: list[int] = []
         total = 0.0
         for k in range(w + 1, len(statements)):
             part = statements[k]
+            if any(a <= part.start < b for a, b in heads or ()):
+                continue  # a subheading restates a part the body tells ("Australia joins NATO scheme with $50m")
             if part.kind not in (Kind.PLEDGE, Kind.SHARE):
                 continue  # (parts in the whole's own sentence count too: "a package of €500m in two measures,
                 # (i) ... €50m and (ii) ... €450m")
             if part.donors != whole.donors or part.currency != whole.currency:
                 continue
             if part.amount >= whole.amount:
+                if part.kind == Kind.SHARE:
+                    continue  # a part of something larger (a running total's "including $1.5bn in military aid")
                 break
             run.append(k)
             total += part.amount
             if len(run) >= 2 and abs(total - whole.amount) <= 0.01 * whole.amount:
-                if _headline_sum(whole, [statements[k2] for k2 in run]):
+                parts = [statements[k2] for k2 in run]
+                if _headline_sum(whole, parts):
                     sums.add(w)
+                elif len({p.program for p in parts}) > 1 and any(
+                    _OWN_PROGRAMME & set(p.trace) for p in parts
+                ):
+                    # "a new AUD 95m package ... AUD 50m to PURL, AUD 43m of ADF equipment, AUD 2m for the
+                    # drone coalition": told by its parts, each in its own programme. The parts are the
+                    # pledges (each dollar once, in the programme it goes to); the package is their sum.
+                    by_programme[w] = run
                 else:
                     parts_of.update({k2: w for k2 in run})
+                    own = {p.program for p in parts if _OWN_PROGRAMME & set(p.trace)}
+                    if len(own) == 1 and not _OWN_PROGRAMME & set(whole.trace):
+                        # "$120m in new aid ... $70m for energy repairs and $50m for demining": the parts say
+                        # what the whole is for
+                        retitled[w] = own.pop()
                 break
             if total > whole.amount * 1.01:
                 break
@@ -1185,7 +1220,7 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
     # aid ... will also provide €202m for reconstruction").
     doubtful: set[int] = set()
     for w, whole in enumerate(statements):
-        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums:
+        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums or w in by_programme:
             continue
         broken_down = any(
             s.kind == Kind.SHARE and _PART_RULE in s.trace and s.donors == whole.donors
@@ -1226,16 +1261,47 @@ def _breakdowns(statements: list[Statement]) -> list[Statement]:
         else s
         for w, s in enumerate(statements)
     ]  # fmt: skip
-    return [
+    statements = [
         _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",
                 "with the amounts beside it, adds up to the pledge before (a part of it)")
         if i in parts_of and s.kind == Kind.PLEDGE
         else _rekind(s, Kind.AGGREGATE, "a headline adding up the pledges told below it",
                      "a headline whose amount is the sum of pledges told apart below it")
         if i in sums
+        else _rekind(s, Kind.AGGREGATE, "the sum of its parts, each in its own programme (they are the pledges)",
+                     "a package told by its parts in their own programmes")
+        if i in by_programme
+        else _rekind(s, Kind.PLEDGE, "a part of a package, in its own programme: counted as its own pledge",
+                     "a part in its own programme of a package told by its parts")
+        if s.kind == Kind.SHARE and any(i in run for run in by_programme.values())
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
+    # A part given PURL only by the article's topic, beside a part that names PURL itself ("$50m to PURL ...
+    # $43m of Defence Force equipment"), is the giver's own.
+    statements = [
+        replace(s, program=retitled[i], notes=(*s.notes, "programme from its parts"))
+        if i in retitled and s.program != retitled[i]
+        else s
+        for i, s in enumerate(statements)
+    ]
+    named_purl = {
+        w
+        for w, run in by_programme.items()
+        if any(statements[k].program == PURL and "programme: local" in statements[k].trace for k in run)
+    }
+    mixed = {k for w in named_purl for k in by_programme[w]}
+    return [
+        replace(s, program=BILATERAL, notes=(*(n for n in s.notes if n != _ARTICLE_PROGRAMME),
+                                             "a part beside the package's PURL part: not PURL"))
+        if i in mixed and s.program == PURL and "programme: article" in s.trace
+        else s
+        for i, s in enumerate(statements)
+    ]  # fmt: skip
+
+
+# The trace of a programme the statement's own words name (not the article's topic, not the default).
+_OWN_PROGRAMME = {"programme: local", "programme: sentence"}
 
 
 def _rekind(s: Statement, kind: str, note: str, rule: str) -> Statement:
@@ -1289,7 +1355,7 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
     article is kept once."""
-    statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements), heads))
+    statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements, heads), heads))
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

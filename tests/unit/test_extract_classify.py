@@ -373,8 +373,18 @@ def test_amounts_that_add_up_to_the_pledge_before_are_its_parts() -> None:
         " minister said."
     )
     result = extract(text, published=datetime.date(2025, 12, 2))
-    assert [(p.donors, p.amount) for p in result.pledges] == [(("IRL",), 20e6)]
-    assert sorted(s.amount for s in result.statements if s.kind == "share") == [8e6, 12e6]
+    # Parts in different programmes are the pledges (each euro once, in the programme it goes to); the
+    # €20m is their sum.
+    assert [(p.donors, p.amount, p.program) for p in result.pledges] == [
+        (("IRL",), 12e6, "bilateral"),
+        (("IRL",), 8e6, "other"),
+    ]
+    assert [s.amount for s in result.statements if s.kind == "aggregate"] == [20e6]
+    # Parts in one programme are shares of the pledge, which takes the programme they name.
+    same = extract("Japan announced $120 million in new aid for Ukraine. The package includes $70 million for"
+                   " energy repairs and $50 million for humanitarian demining.", published=datetime.date(2025, 12, 2))  # fmt: skip
+    assert [(p.amount, p.program) for p in same.pledges] == [(120e6, "other")]
+    assert sorted(s.amount for s in same.shares) == [50e6, 70e6]
     # Amounts that do not add up to it stay pledges of their own.
     apart = extract("Ireland has announced €20 million for Ukraine's energy grid. Ireland also gives €5 million"
                     " for demining in Ukraine.", published=datetime.date(2025, 12, 2))  # fmt: skip

@@ -147,10 +147,11 @@ def test_this_includes_breaks_down_the_amount_of_the_sentence_before() -> None:
         (("AUS",), 50e6, "PURL"),
         (("AUS",), 45e6, "bilateral"),
     ]
-    # Parts of a pledge are shares of it: the pledge counts once.
+    # Parts of a pledge in different programmes are the pledges, the whole their sum: each dollar counts
+    # once, and the PURL money in the PURL totals.
     pledged = extract("Australia will give Ukraine A$95 million in military aid." + parts)
-    assert [(p.amount, p.currency) for p in pledged.pledges] == [(95e6, "AUD")]
-    assert sorted(s.amount for s in pledged.shares) == [45e6, 50e6]
+    assert [(p.amount, p.program) for p in pledged.pledges] == [(50e6, "PURL"), (45e6, "bilateral")]
+    assert [s.amount for s in pledged.aggregates] == [95e6]
 
 
 def test_a_case_ending_joined_to_an_abbreviation_is_not_the_giver() -> None:
@@ -240,7 +241,9 @@ def test_a_counted_group_takes_in_the_partners_named_with_the_giver() -> None:
         "In total the three countries will allocate $500 million, of which Poland's contribution is $100 million."
     )
     result = extract(text, published=datetime.date(2025, 12, 4))
-    assert [(p.donors, p.amount) for p in result.pledges if p.confidence >= 0.6] == [(("DEU", "NOR", "POL"), 500e6)]
+    assert [(p.donors, p.amount) for p in result.pledges if p.confidence >= 0.6] == [
+        (("DEU", "NOR", "POL"), 500e6)
+    ]
     assert [(s.donors, s.amount) for s in result.shares] == [(("POL",), 100e6)]
 
 
@@ -250,4 +253,3 @@ def test_countries_in_an_aside_after_a_clause_break_do_not_give_what_the_subject
         "support to Kyiv, as the UK and Germany prepare to host a meeting of 50 nations in Brussels."
     )
     assert [p.donors for p in extract(text).pledges] == [("GBR",)]
-
