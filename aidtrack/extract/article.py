@@ -769,6 +769,17 @@ def _pledge_confidence(
     return round(max(0.05, min(0.99, c)), 2)
 
 
+def _collective_acts(lex: Lexicon, sentence: str, lo: int, hi: int) -> bool:
+    """A collective with a giving verb right after it ("allies pledging", "partners providing") between
+    ``lo`` and ``hi``: it, not a country named before it, gives the amount that follows."""
+    if lex.acting_after_re is None:
+        return False
+    return any(
+        lex.acting_after_re.match(sentence, m.end())
+        for m in lex.cues["collective"].pattern.finditer(sentence, lo, hi)
+    )
+
+
 def _assign_donors(
     art: _Article, index: int, sentence: str, monies: list[Money], groups: list[DonorGroup]
 ) -> list[_Assigned]:
@@ -791,6 +802,10 @@ def _assign_donors(
         window = [g for g in groups if g.start >= lo and g.end <= money.start]
         if source is not None:
             out.append((source.codes, "from", ()))
+            continue
+        if window and _collective_acts(art.lex, sentence, window[-1].end, money.start):
+            # "Britain will send drones ..., with allies pledging a £450m boost": the allies give it
+            out.append(((), "a collective acts", ()))
             continue
         if window:
             out.append((window[-1].codes, "before", _members(window[-1])))
