@@ -52,6 +52,9 @@ class _Article:
     spans: list[tuple[int, int]]
     donor_cache: dict[int, tuple[str, ...]] = field(default_factory=dict)
     last_pledge_donors: tuple[str, ...] = ()
+    # (sentence index, givers with their partners) of the latest pledge or share whose giver named partners
+    # ("Denmark, together with Norway and Sweden, will contribute ..."), for "the package" after it.
+    last_joint: tuple[int, tuple[str, ...]] | None = None
     # (sentence index, donors, amount, currency as written) of the pledges read so far, for the parts of
     # a package described in a later sentence.
     pledged: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
@@ -403,6 +406,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                 donors = tuple(sorted(set(donors) | partners))
                 kind = Kind.PLEDGE
                 donor_how = "with partners"
+        if donors and kind in (Kind.PLEDGE, Kind.SHARE):
+            named_with = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
+            if named_with - set(donors):
+                art.last_joint = (index, tuple(sorted(set(donors) | named_with)))
         trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
         if kind == Kind.AGGREGATE and not donors and not (cues.collective or cues.subset_whole):
@@ -760,7 +767,8 @@ def _pledge_confidence(
     # ("the three countries will allocate $500m": a counted group acts as one)
     if (
         len(donors) > 1
-        and donor_how not in ("from", "numbered group")
+        and donor_how
+        not in ("from", "numbered group", "anaphora")  # (a group read before: its own sentence judged it)
         and not lex.cues["joint_cues"].search(sentence)
     ):
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
@@ -863,6 +871,15 @@ def _assign_donors(
         elif collective_before:
             # "He noted that coalition members have made a joint €180m ...": theirs, not an earlier giver's.
             out.append(((), "none", ()))
+        elif (
+            pronoun
+            and art.last_joint is not None
+            and index - art.last_joint[0] <= 2
+            and art.lex.cues["program_references"].search(pronoun.group(0))
+        ):
+            # "Denmark, together with Norway and Sweden, will contribute DKK 580m ... The total value of the
+            # package is about $500m": the package is the giver's and its partners'.
+            out.append((art.last_joint[1], "anaphora", ()))
         elif (pronoun or _amount_led(sentence, money, art.lex)) and (
             earlier_donors := _earlier_donors(art, index)
         ):
