@@ -1303,9 +1303,8 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         else _rekind(s, Kind.AGGREGATE, "the sum of its parts, each in its own programme (they are the pledges)",
                      "a package told by its parts in their own programmes")
         if i in by_programme
-        else _rekind(s, Kind.PLEDGE, "a part of a package, in its own programme: counted as its own pledge",
-                     "a part in its own programme of a package told by its parts")
-        if s.kind == Kind.SHARE and any(i in run for run in by_programme.values())
+        else _rekind(s, Kind.PLEDGE, _OWN_PART, "a part in its own programme of a package told by its parts")
+        if any(i in run for run in by_programme.values())
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
@@ -1332,6 +1331,7 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
     ]  # fmt: skip
 
 
+_OWN_PART = "a part of a package, in its own programme: counted as its own pledge"
 # The trace of a programme the statement's own words name (not the article's topic, not the default).
 _OWN_PROGRAMME = {"programme: local", "programme: sentence"}
 
@@ -1430,9 +1430,13 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
                     )
                     break
         key = (s.kind, s.donors, round(s.amount), s.currency, s.program)
+        if _OWN_PART in s.notes:
+            # two parts of one package may be equal ("SEK 500m of military support ... SEK 500m for the
+            # economy"): each is its own pledge, never a repeat of the other
+            key = (*key, s.start)
         if s.kind == Kind.PLEDGE and key in seen:
             continue
-        loose = key[:4]
+        loose = key[:4] if _OWN_PART not in s.notes else key
         if s.kind == Kind.PLEDGE and "programme: default" in s.trace and loose in named:
             continue  # a later repeat, with no programme word, of a pledge already read with one
         if s.kind == Kind.PLEDGE and loose in defaulted:
