@@ -71,6 +71,10 @@ class _Article:
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
     # were financed by:"), every amount is background.
     background: bool = False
+    # Sentences left in a run that recaps what others gave, opened by a sentence with no amount ("Several
+    # other NATO members have also committed funds to PURL."), and the givers of the article's own news.
+    recap_run: int = 0
+    in_recap_run: bool = False
     recap_list: bool = False
     # The same for a list opened by a sentence that hedges ("Under the proposed framework, the EU will make
     # funding available in two ways:"): every line of it is as undecided.
@@ -155,7 +159,9 @@ def extract_statements(
             bullets_hedged = opens_list and lex.cues["hedges"].search(sentence) is not None
         art.recap_list = bullet and bullets_recap
         art.hedged_list = bullet and bullets_hedged
-        if not any(ch.isdigit() for ch in sentence) and not lex.money_re.search(sentence):
+        has_money = any(ch.isdigit() for ch in sentence) or lex.money_re.search(sentence) is not None
+        _follow_recap_run(art, sentence, has_money)
+        if not has_money:
             continue
         statements.extend(_sentence_statements(art, index, sentence, start))
     return _article_pass(statements, _headings(text, art.spans, headline))
@@ -220,6 +226,34 @@ def _headlines_told_by_body(statements: list[Statement], heads: list[tuple[int, 
 _HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:?\s*")
 # A list item: "- The Netherlands ($500m) – announced 4 August", "• Denmark ...".
 _BULLET = re.compile(r"\s*[-–—•*▪●]\s")
+
+
+# How many sentences after its opener a run of what others gave may last.
+_RECAP_RUN = 4
+
+
+def _follow_recap_run(art: _Article, sentence: str, has_money: bool) -> None:
+    """Open, go on with or end a run of sentences that recap what other countries gave: after "Several other
+    NATO members have also committed funds to PURL." (no amount), each sentence that names a giver other
+    than those of the article's own news ("The Netherlands has prepared a $500m package. Sweden, Norway and
+    Denmark will jointly contribute about $500m.") is background. A sentence with no giver, one naming the
+    news's giver or one saying "new" ends it."""
+    lex = art.lex
+    if has_money and (art.recap_run > 0 or lex.cues["recap_run_openers"].search(sentence)):
+        has_money = bool(find_money(sentence, lex))  # ("a" may start an amount: "a dollar")
+    if not has_money and lex.cues["recap_run_openers"].search(sentence):
+        art.recap_run, art.in_recap_run = _RECAP_RUN, False
+        return
+    art.in_recap_run = False
+    if art.recap_run <= 0:
+        return
+    art.recap_run -= 1
+    givers = {c for m in find_donors(sentence, lex) if m.giver for c in m.codes}
+    news = set(art.headline_donors) | {c for _, d, _, _ in art.pledged for c in d}
+    if not givers or givers & news or lex.cues["new_markers"].search(sentence):
+        art.recap_run = 0
+        return
+    art.in_recap_run = has_money
 
 
 def _recaps(sentence: str, lex: Lexicon, published: datetime.date | None) -> bool:
@@ -320,7 +354,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if art.hedged_list and not cues.hedge:
             cues = replace(cues, hedge=True)
         if not cues.recap_strong and (
-            art.background or art.recap_list or lex.cues["recap_sentence"].search(sentence, 0, money.start)
+            art.background
+            or art.recap_list
+            or art.in_recap_run
+            or lex.cues["recap_sentence"].search(sentence, 0, money.start)
         ):
             # "He thanked Sweden for ..., and Belgium for another $1bn": what the sentence opens with
             # governs every amount after it, whatever clause it stands in.

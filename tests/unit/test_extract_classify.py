@@ -838,8 +838,13 @@ def test_lines_after_a_package_that_do_not_add_up_to_it_wait_for_review() -> Non
     assert [p.amount for p in lines] == [4e6, 7e6]
     assert all(any("line of the package" in n for n in p.notes) for p in lines)
     # Two pledges with no package between them both count.
-    separate = "Canada will give $200 million to PURL. Canada will also give $35 million to NATO's CAP trust fund."
-    assert sorted(p.amount for p in extract(separate).pledges if p.confidence >= REVIEW_THRESHOLD) == [35e6, 200e6]
+    separate = (
+        "Canada will give $200 million to PURL. Canada will also give $35 million to NATO's CAP trust fund."
+    )
+    assert sorted(p.amount for p in extract(separate).pledges if p.confidence >= REVIEW_THRESHOLD) == [
+        35e6,
+        200e6,
+    ]
 
 
 def test_a_month_where_a_future_act_happens_is_the_coming_one() -> None:
@@ -907,7 +912,9 @@ def test_one_giver_of_a_joint_package_whose_partners_go_unnamed_waits_for_review
     assert p.confidence < REVIEW_THRESHOLD
     assert any("other givers are not named" in n for n in p.notes)
     named = "Together with Sweden and Denmark, Norway will finance a package worth NOK 5 billion."
-    assert [p.donors for p in extract(named).pledges if p.confidence >= REVIEW_THRESHOLD] == [("DNK", "NOR", "SWE")]
+    assert [p.donors for p in extract(named).pledges if p.confidence >= REVIEW_THRESHOLD] == [
+        ("DNK", "NOR", "SWE")
+    ]
 
 
 def test_russia_named_in_an_opening_phrase_does_not_make_the_sentence_russias() -> None:
@@ -935,3 +942,20 @@ def test_money_told_alone_and_again_as_part_of_a_larger_pledge_is_that_part() ->
     )
     counted = [(p.donors, p.amount) for p in extract(text).pledges if p.confidence >= REVIEW_THRESHOLD]
     assert counted == [(("NLD",), 2e9)]
+
+
+def test_a_run_that_recaps_what_other_allies_gave_is_background() -> None:
+    text = (
+        "Belgium will put €100 million into PURL, its defence minister said on Tuesday. Several other allies"
+        " have already committed money to the scheme. Sweden has prepared a $275 million contribution."
+        " Norway will give about $112 million. Belgium also plans further help."
+    )
+    result = extract(text, published=datetime.date(2025, 11, 4))
+    assert [(p.donors, p.amount) for p in result.pledges] == [(("BEL",), 100e6)]
+    assert sorted(r.donors for r in result.recaps) == [("NOR",), ("SWE",)]
+    # A sentence that says "new" ends the run: it is news again.
+    fresh = extract(
+        text.replace("Belgium also plans further help.", "Denmark announced a new $90 million contribution."),
+        published=datetime.date(2025, 11, 4),
+    )
+    assert (("DNK",), 90e6) in [(p.donors, p.amount) for p in fresh.pledges]
