@@ -1241,11 +1241,16 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         int, str
     ] = {}  # a whole with no programme of its own -> the one programme all its parts name
     for w, whole in enumerate(statements):
-        if whole.kind != Kind.PLEDGE or w in parts_of or any(w in run for run in by_programme.values()):
+        if whole.kind != Kind.PLEDGE or w in parts_of:
             continue
+        # (a part in its own programme may be broken down again: "$6m in military assistance ... Of the
+        # military assistance, $2m will support healthcare and $4m will go to the drone coalition")
+        siblings = next((set(run) for run in by_programme.values() if w in run), set())
         run: list[int] = []
         total = 0.0
         for k in range(w + 1, len(statements)):
+            if k in siblings:
+                continue
             part = statements[k]
             if any(a <= part.start < b for a, b in heads or ()):
                 continue  # a subheading restates a part the body tells ("Australia joins NATO scheme with $50m")
@@ -1330,6 +1335,15 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         else s
         for w, s in enumerate(statements)
     ]  # fmt: skip
+    # The package told again elsewhere ("The $16m package brings the total to ...") is the same sum.
+    sums_by_programme = {
+        (statements[w].donors, round(statements[w].amount), statements[w].currency) for w in by_programme
+    }
+    by_programme.update({
+        i: [] for i, s in enumerate(statements)
+        if i not in by_programme and s.kind == Kind.PLEDGE and (s.donors, round(s.amount), s.currency) in sums_by_programme
+        and not any(i in run for run in by_programme.values())
+    })  # fmt: skip
     statements = [
         _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",
                 "with the amounts beside it, adds up to the pledge before (a part of it)")
@@ -1345,14 +1359,14 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
-    # A part given PURL only by the article's topic, beside a part that names PURL itself ("$50m to PURL ...
-    # $43m of Defence Force equipment"), is the giver's own.
     statements = [
         replace(s, program=retitled[i], notes=(*s.notes, "programme from its parts"))
         if i in retitled and s.program != retitled[i]
         else s
         for i, s in enumerate(statements)
     ]
+    # A part given PURL only by the article's topic, beside a part that names PURL itself ("$50m to PURL ...
+    # $43m of Defence Force equipment"), is the giver's own.
     named_purl = {
         w
         for w, run in by_programme.items()
