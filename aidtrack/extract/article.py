@@ -218,7 +218,11 @@ def _headlines_told_by_body(statements: list[Statement], heads: list[tuple[int, 
     def in_head(s: Statement) -> bool:
         return any(a <= s.start < b for a, b in heads)
 
-    told = {d for s in statements if not in_head(s) and s.kind != Kind.TARGET for d in s.donors}
+    # (a member's share of the headline's joint package does not tell the package: "Nordic and Baltic
+    # countries to give $500m" over a body that gives only Lithuania's $30m of it)
+    told = {
+        d for s in statements if not in_head(s) and s.kind not in (Kind.TARGET, Kind.SHARE) for d in s.donors
+    }
     return [s for s in statements if not (s.kind == Kind.PLEDGE and in_head(s) and set(s.donors) & told)]
 
 
@@ -278,6 +282,13 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     if lex.boilerplate_re.match(sentence):
         return []  # "Read more: ..." links and site furniture
     monies = find_money(sentence, lex)
+    if (
+        monies
+        and lex.conversion_sentence_re is not None
+        and lex.conversion_sentence_re.match(sentence[: monies[0].start])
+        and any(i == index - 1 and cur != monies[0].currency for i, _, _, cur in art.seen)
+    ):
+        monies = monies[1:]  # "The package is worth SEK 16bn. That corresponds to DKK 11bn.": a conversion
     if not monies:
         return []
     blocked = [(m.start, m.conversion_end or m.end) for m in monies]

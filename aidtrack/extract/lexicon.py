@@ -218,7 +218,9 @@ class Lexicon:
         self.number_words: dict[str, float] = {k.lower(): float(v) for k, v in data["number_words"].items()}
         # A small count before a collective noun ("the four countries", "de vier NAVO-landen").
         counts = [w for w, v in self.number_words.items() if 2 <= v <= 12 and v.is_integer()]
-        self.count_re = re.compile(rf"(?i:(?<!\w)(?:{alternation(counts) if counts else '(?!x)x'}|[2-9]|1[0-2])(?!\w))")
+        self.count_re = re.compile(
+            rf"(?i:(?<!\w)(?:{alternation(counts) if counts else '(?!x)x'}|[2-9]|1[0-2])(?!\w))"
+        )
         self.fraction_suffixes = {k.lower(): float(v) for k, v in data.get("fraction_suffixes", {}).items()}
         self.scales = WordTable({k: float(v) for k, v in data["scales"].items()})
         self.decimal_mark, self.group_mark = cldr.number_marks(self.language)
@@ -311,6 +313,18 @@ class Lexicon:
             rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*(?:(?:{respective or '(?!x)x'})\s*,?\s*)?", re.I
         )
         connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
+        # A sentence that only converts the amount of the sentence before: "Det svarer til 11 milliarder danske
+        # kroner", "That is equivalent to about $1.4bn" (a short subject, a connector, the amount).
+        strict = alternation(
+            [c for c in data.get("conversion_connectors", []) if len(c) > 3 and " " in c.strip()]
+        )
+        self.conversion_sentence_re = (
+            re.compile(
+                rf"(?i:^\W*(?:[^\W\d_]+\s+){{0,2}}?(?:{strict})(?!\w)(?:\s*(?:{alternation(list(self.qualifiers))})(?!\w))?\s*)$"
+            )
+            if strict
+            else None
+        )
         self.conversion_body_re = re.compile(rf"(?i:\s*(?:(?:{connectors})(?!\w)\s*)*)")
         # Connectors that make a conversion with no comma or bracket: Finnish "600 miljoonaa kruunua eli 54
         # miljoonaa euroa" (optional key; none in English, where "€5m or $6m" may be two amounts).

@@ -959,3 +959,10 @@ def test_a_run_that_recaps_what_other_allies_gave_is_background() -> None:
         published=datetime.date(2025, 11, 4),
     )
     assert (("DNK",), 90e6) in [(p.donors, p.amount) for p in fresh.pledges]
+
+
+def test_a_sentence_that_only_converts_the_amount_before_is_no_second_pledge() -> None:
+    text = "Norway will give Ukraine NOK 5 billion in new military aid. That is equivalent to about $490 million."
+    assert [(p.amount, p.currency) for p in extract(text).pledges] == [(5e9, "NOK")]
+    da = "Norge giver Ukraine 5 milliarder norske kroner i ny militær støtte. Det svarer til 3 milliarder danske kroner."
+    assert [(p.amount, p.currency) for p in extract(da, language="da").pledges] == [(5e9, "NOK")]
