@@ -822,6 +822,10 @@ def _pledge_confidence(
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
         # the outlet's sum of two pledges, not one joint package.
         c -= 0.35 if several_amounts else 0.25 if donor_how == "after" else 0.1
+        if len(donors) >= 3 and money.qualifier == "lower_bound":
+            # "five countries committed more than $1bn": a joint package states its price; "more than"
+            # over many givers is most often the outlet's sum of their separate pledges.
+            c -= 0.2
     return round(max(0.05, min(0.99, c)), 2)
 
 
