@@ -1332,7 +1332,7 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
     statements = [
         replace(s, confidence=min(s.confidence, _DOUBTFUL),
                 notes=(*s.notes, "probably a line of the package stated before (its amounts do not add up to it)"))
-        if i in doubtful and i not in parts_of
+        if i in doubtful and i not in parts_of and not any(i in run for run in by_programme.values())
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
