@@ -90,6 +90,8 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
             and lex.group_sep_re.match(gap)
             and not _LIST_BREAK.search(gap)
             and not (closed and not joined)
+            # "Together with Sweden, Norway will give ...": after a comma, a name its verb follows is the subject
+            and not (not joined and _verb_follows(sentence, end, lex))
         ):
             giver = False  # "joining the Netherlands and the Nordic countries": the list goes with it
         # "Together with Sweden and Denmark, Norway will ...": after its "and", a comma ends the list.
@@ -109,6 +111,18 @@ _CREDIT_LINE = re.compile(r"\s[-–—]\s+(?:[^\W\d_][\w'’.-]*\s*){1,4}[.!]?\s
 _JOINED_ENDING = re.compile(r"[-:]([^\W\d_]{1,4})(?![\w-])")
 # A colon or a dash between two names ends the list: "aid to Ukraine: the Netherlands will pay ...".
 _LIST_BREAK = re.compile(r"[:—–]|\s-\s")
+
+
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+def _verb_follows(sentence: str, end: int, lex: Lexicon) -> bool:
+    """The word right after a name is an auxiliary or a giving verb ("Norway will", "Norway pledged")."""
+    m = _NEXT_WORD.match(sentence, end)
+    return m is not None and (
+        m.group(1).lower() in lex.thing_blockers
+        or lex.cues["pledge_verbs"].pattern.fullmatch(m.group(1)) is not None
+    )
 
 
 def _bracketed_amount(sentence: str, end: int, blocked: Sequence[tuple[int, int]]) -> bool:

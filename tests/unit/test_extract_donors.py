@@ -253,3 +253,12 @@ def test_countries_in_an_aside_after_a_clause_break_do_not_give_what_the_subject
         "support to Kyiv, as the UK and Germany prepare to host a meeting of 50 nations in Brussels."
     )
     assert [p.donors for p in extract(text).pledges] == [("GBR",)]
+
+
+def test_a_single_partner_before_a_comma_leaves_the_giver_after_it() -> None:
+    # "Together with Sweden, Norway will ...": the name its verb follows is the subject, not a third partner.
+    [p] = extract("Together with Sweden, Norway will give $100 million to PURL.").pledges
+    assert p.donors == ("NOR",)
+    # A list of partners still goes together: "co-financed with Germany, Norway and Poland".
+    listed = find_donors("The package is co-financed with Germany, Norway and Poland.", load_lexicon("en"))
+    assert not any(m.giver for m in listed)
