@@ -119,7 +119,9 @@ _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 def _verb_follows(sentence: str, end: int, lex: Lexicon) -> bool:
     """The word right after a name is an auxiliary or a giving verb ("Norway will", "Norway pledged")."""
     m = _NEXT_WORD.match(sentence, end)
-    return m is not None and (
+    if m is None or lex.list_separators.fullmatch(m.group(1)):
+        return False  # ("and", "or": the list goes on)
+    return (
         m.group(1).lower() in lex.thing_blockers
         or lex.cues["pledge_verbs"].pattern.fullmatch(m.group(1)) is not None
     )
