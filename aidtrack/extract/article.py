@@ -445,7 +445,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         if roles.get(i) == "container":
             donors = _with_partners(sentence, money, mentions, donors, lex)
-        elif donors and kind in (Kind.PLEDGE, Kind.SHARE) and value:
+        elif (
+            donors
+            and kind in (Kind.PLEDGE, Kind.SHARE)
+            and (value or _names_its_package(sentence, money, lex))
+        ):
             # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
             # value is the joint pledge of the giver and the partners named with it ("Sweden, together with
             # Denmark and Norway, will contribute $275m to the PURL package" is Sweden's share).
@@ -699,9 +703,21 @@ def _package_value(sentence: str, money: Money, lex: Lexicon) -> bool:
     return False
 
 
+def _names_its_package(sentence: str, money: Money, lex: Lexicon) -> bool:
+    """The amount is the worth of the package named right after it ("a $500m package of US weapons"), not
+    money put into one ("$275m to the package": a purpose word comes first)."""
+    end = money.conversion_end or money.end
+    m = lex.cues["container_nouns"].pattern.match(sentence[end:])  # (anchored at "^")
+    if m is None:
+        return False
+    first = m.group(0).split()[:1]
+    return not (first and lex.cues["purpose_words"].pattern.fullmatch(first[0]))
+
+
 def _joint_partners(sentence: str, mentions: list[DonorMention], lex: Lexicon) -> set[str]:
     """Countries named as partners of the giver ("together with Sweden and Denmark", "разом з
-    Нідерландами та Норвегією"): a partner cue right before a mention, and the list chained to it."""
+    Нідерландами та Норвегією", "together with the other Scandinavian countries"): a partner cue right before a
+    mention (two short words may stand between), and the list chained to it."""
     partners: set[str] = set()
     previous: DonorMention | None = None
     for m in mentions:
@@ -712,7 +728,7 @@ def _joint_partners(sentence: str, mentions: list[DonorMention], lex: Lexicon) -
             and lex.group_sep_re.match(sentence[previous.end : m.start])
         )
         between = sentence[cue.end() : m.start].split() if cue else []
-        if not m.giver and (chained or (cue and len(between) <= 1 and all(len(w) <= 4 for w in between))):
+        if not m.giver and (chained or (cue and len(between) <= 2 and all(len(w) <= 5 for w in between))):
             partners.update(c for c in m.codes if c not in lex.never_donors)
         previous = m
     return partners

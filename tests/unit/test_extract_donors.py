@@ -262,3 +262,13 @@ def test_a_single_partner_before_a_comma_leaves_the_giver_after_it() -> None:
     # A list of partners still goes together: "co-financed with Germany, Norway and Poland".
     listed = find_donors("The package is co-financed with Germany, Norway and Poland.", load_lexicon("en"))
     assert not any(m.giver for m in listed)
+
+
+@pytest.mark.parametrize("partners", ["Denmark and Norway", "the other Scandinavian countries"])
+def test_partners_named_before_the_giver_share_the_package_it_funds(partners: str) -> None:
+    text = f"Together with {partners}, Sweden will fund a $500 million package of US weapons under PURL."
+    [p] = extract(text).pledges
+    assert (p.donors, p.amount) == (("DNK", "NOR", "SWE"), 500e6)
+    # Money put into the package is the giver's own part.
+    [own] = extract(f"Together with {partners}, Sweden will contribute $275 million to the package.").pledges
+    assert own.donors == ("SWE",)
