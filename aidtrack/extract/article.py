@@ -243,9 +243,10 @@ def _follow_recap_run(art: _Article, sentence: str, has_money: bool) -> None:
     Denmark will jointly contribute about $500m.") is background. A sentence with no giver, one naming the
     news's giver or one saying "new" ends it."""
     lex = art.lex
-    if has_money and (art.recap_run > 0 or lex.cues["recap_run_openers"].search(sentence)):
+    opener = lex.cues["recap_run_openers"].search(sentence) is not None
+    if has_money and (art.recap_run > 0 or opener):
         has_money = bool(find_money(sentence, lex))  # ("a" may start an amount: "a dollar")
-    if not has_money and lex.cues["recap_run_openers"].search(sentence):
+    if not has_money and opener:
         art.recap_run, art.in_recap_run = _RECAP_RUN, False
         return
     art.in_recap_run = False
@@ -443,25 +444,25 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             art.envelopes.append((index, donors, money.amount, money.currency))
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
-        if roles.get(i) == "container":
+        container = roles.get(i) == "container"
+        if container:
             donors = _with_partners(sentence, money, mentions, donors, lex)
-        elif (
-            donors
-            and kind in (Kind.PLEDGE, Kind.SHARE)
-            and (value or _names_its_package(sentence, money, lex))
-        ):
+        # The partners named with the giver before the amount ("Together with Sweden and Denmark, Norway ...").
+        named_with = (
+            _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
+            if donors and kind in (Kind.PLEDGE, Kind.SHARE)
+            else set()
+        )
+        if not container and named_with - set(donors) and (value or _names_its_package(sentence, money, lex)):
             # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
             # value is the joint pledge of the giver and the partners named with it ("Sweden, together with
             # Denmark and Norway, will contribute $275m to the PURL package" is Sweden's share).
-            partners = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
-            if partners - set(donors):
-                donors = tuple(sorted(set(donors) | partners))
-                kind = Kind.PLEDGE
-                donor_how = "with partners"
-        if donors and kind in (Kind.PLEDGE, Kind.SHARE):
-            named_with = _joint_partners(sentence, [m for m in mentions if m.end <= money.start], lex)
-            if named_with - set(donors):
-                art.last_joint = (index, tuple(sorted(set(donors) | named_with)))
+            donors = tuple(sorted(set(donors) | named_with))
+            kind = Kind.PLEDGE
+            donor_how = "with partners"
+        if named_with - set(donors):
+            # ... and for "the package" in the sentences after ("The total value of the package is $500m")
+            art.last_joint = (index, tuple(sorted(set(donors) | named_with)))
         trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
         if kind == Kind.AGGREGATE and not donors and not (cues.collective or cues.subset_whole):
@@ -1268,9 +1269,8 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
     parts_of: dict[int, int] = {}
     sums: set[int] = set()
     by_programme: dict[int, list[int]] = {}
-    retitled: dict[
-        int, str
-    ] = {}  # a whole with no programme of its own -> the one programme all its parts name
+    # a whole with no programme of its own -> the one programme all its parts name
+    retitled: dict[int, str] = {}
     for w, whole in enumerate(statements):
         if whole.kind != Kind.PLEDGE or w in parts_of:
             continue
@@ -1345,10 +1345,11 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
             if part.amount >= whole.amount or total > whole.amount * 1.01:
                 break
             doubtful.add(k)
+    in_run = {k for run in by_programme.values() for k in run}  # the parts that are pledges of their own
     statements = [
         replace(s, confidence=min(s.confidence, _DOUBTFUL),
                 notes=(*s.notes, "probably a line of the package stated before (its amounts do not add up to it)"))
-        if i in doubtful and i not in parts_of and not any(i in run for run in by_programme.values())
+        if i in doubtful and i not in parts_of and i not in in_run
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
@@ -1373,7 +1374,7 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
     by_programme.update({
         i: [] for i, s in enumerate(statements)
         if i not in by_programme and s.kind == Kind.PLEDGE and (s.donors, round(s.amount), s.currency) in sums_by_programme
-        and not any(i in run for run in by_programme.values())
+        and i not in in_run
     })  # fmt: skip
     statements = [
         _rekind(s, Kind.SHARE, "its amounts add up to the pledge before: a part of it",
@@ -1386,7 +1387,7 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
                      "a package told by its parts in their own programmes")
         if i in by_programme
         else _rekind(s, Kind.PLEDGE, _OWN_PART, "a part in its own programme of a package told by its parts")
-        if any(i in run for run in by_programme.values())
+        if i in in_run
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
