@@ -32,6 +32,8 @@ from aidtrack.settings import LedgerPolicy
 
 # Below the review threshold (0.6): an analyst confirms it before it counts.
 _DOUBTFUL = 0.5
+# A pledge another sentence calls a plan or a leak: as a hedged one.
+_HEDGED = 0.4
 _NON_KIND_CONFIDENCE = {Kind.RECAP: 0.8, Kind.AGGREGATE: 0.8, Kind.TARGET: 0.8, Kind.SHARE: 0.8}
 
 # A donor group's mentions as (codes, start, end), and one amount's (donors, how found, members).
@@ -147,6 +149,7 @@ def extract_statements(
     statements: list[Statement] = []
     bullets_recap = False  # the sentence that opened the current list of bullets recaps
     bullets_hedged = False  # ... or hedges
+    previous: int | None = None  # where the last sentence with money starts
     for index, (start, end) in enumerate(art.spans):
         sentence = text[start:end]
         if _HEADING.fullmatch(sentence):
@@ -161,10 +164,37 @@ def extract_statements(
         art.hedged_list = bullet and bullets_hedged
         has_money = any(ch.isdigit() for ch in sentence) or lex.money_re.search(sentence) is not None
         _follow_recap_run(art, sentence, has_money)
+        if lex.cues["followup_hedges"].search(sentence):
+            # "The government will raise its aid by €3bn. This proposal goes to the budget committee, Reuters
+            # learned from government sources": the sentence after a pledge says it is a plan or a leak.
+            statements = _hedged_after(statements, previous)
         if not has_money:
             continue
-        statements.extend(_sentence_statements(art, index, sentence, start))
+        found = _sentence_statements(art, index, sentence, start)
+        statements.extend(found)
+        previous = start
+    if headline and lex.cues["followup_hedges"].search(headline) and statements:
+        statements = _hedged_after(statements, statements[0].start)  # "Insider: ..." over the lead
     return _article_pass(statements, _headings(text, art.spans, headline))
+
+
+# The note on a pledge that a sentence after it (or the headline) calls a proposal or a leak.
+_HEDGED_AFTER = "a later sentence or the headline calls it a proposal or a leak"
+
+
+def _hedged_after(statements: list[Statement], start: int | None) -> list[Statement]:
+    """The pledges of the sentence at ``start`` made doubtful (an analyst decides)."""
+    return [
+        replace(
+            s,
+            confidence=min(s.confidence, _HEDGED),
+            notes=(*s.notes, _HEDGED_AFTER),
+            trace=(*s.trace, "confidence: hedged by another sentence"),
+        )
+        if s.kind == Kind.PLEDGE and s.start == start and _HEDGED_AFTER not in s.notes
+        else s
+        for s in statements
+    ]
 
 
 # How a sentence of running text ends (a headline has none of these): ".", "!", "?", "…", ":", ";", also
@@ -353,6 +383,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     ]
     art.packages.extend((index, m.amount, m.currency) for m, p in zip(monies, is_package, strict=True) if p)
     sentence_day = stated_day(sentence, lex, art.published)
+    # ("Paketet, som uppgår till ...": a one-word subject before a comma is no opening adverb.)
+    opens_with_package = any(
+        lex.cues["container_nouns"].pattern.match(sentence[at:]) is not None
+        for at in {_opener_end(sentence), len(sentence) - len(sentence.lstrip())}
+    )
     annual = annual_levels(sentence, clauses, monies, lex)
     for i, money in enumerate(monies):
         clause = next(((a, b) for a, b in clauses if a <= money.start < b), (0, len(sentence)))
@@ -385,10 +420,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         # subject names one of its parts, as "This includes ..." does.
         # So does an amount that opens a sentence with no subject ("- 70 billion kroner is set aside for
         # military aid") right under a sum stated before, whatever that sum was (a pledge, an envelope).
-        package_subject = (
-            donor_how == "anaphora"
-            and lex.cues["container_nouns"].pattern.match(sentence[_opener_end(sentence) :]) is not None
-        )
+        package_subject = donor_how == "anaphora" and opens_with_package
         # "A further €100m will be provided under PURL" after "a new package worth €615m": still one of its
         # parts; after a pledge that is no package, an addition of its own.
         led = donor_how == "anaphora" and _amount_led(sentence, money, lex)
@@ -435,7 +467,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
                           one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
-                          envelope_line, donor_how == "from")  # fmt: skip
+                          envelope_line, donor_how == "from", opens_with_package)  # fmt: skip
         kind, rule = kind_rule(facts)
         if (
             rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")
@@ -561,6 +593,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append(
                 "a joint package whose other givers are not named: its value is not this giver's alone"
             )
+        # "$2bn for Ukraine and 18 of its neighbours": what Ukraine gets of it is not said.
+        shared = (
+            kind == Kind.PLEDGE
+            and lex.shared_recipient_re is not None
+            and lex.shared_recipient_re.search(sentence, clause[0], clause[1]) is not None
+        )
+        if shared:
+            notes.append("money shared with other countries: Ukraine's part is not stated")
         if program_how == "article":
             notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":
@@ -588,7 +628,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                                                 len(monies) > 1, denied)  # fmt: skip
                 if seller_only:
                     confidence = min(confidence, _DOUBTFUL)
-                if unplaced_part or unnamed_partners:
+                if unplaced_part or unnamed_partners or shared:
                     confidence = min(confidence, _DOUBTFUL)
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
@@ -778,9 +818,11 @@ def _cues_for(
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.recap_strong = cues.recap_strong or head.recap_strong
         cues.target = cues.target or head.target
-        # "... by far the largest donor, with more than €75bn": the running-total sense carries too.
-        cues.aggregate_strong = cues.aggregate_strong or head.aggregate_strong
-        cues.total_word = cues.total_word or head.total_word
+        # "... by far the largest donor, with more than €75bn": the running-total sense carries too, but not
+        # into the newest item the phrase names ("... has passed €1bn, with the latest €100m on Friday").
+        if not art.lex.cues["latest_markers"].search(sentence, clause[0], clause[1]):
+            cues.aggregate_strong = cues.aggregate_strong or head.aggregate_strong
+            cues.total_word = cues.total_word or head.total_word
         # "Germany is prepared, with its allies, to finance a package totaling $500m": the head's tense and
         # its "new" carry into the attached phrase, which has no verb of its own.
         cues.future = cues.future or head.future
@@ -1466,11 +1508,38 @@ def _parts_told_alone(statements: list[Statement]) -> list[Statement]:
     ]  # fmt: skip
 
 
+def _widest_partners(statements: list[Statement]) -> list[Statement]:
+    """One joint package told twice with more partners the second time ("Poland with Germany declares a
+    $500m PURL package" in the lead, "Poland, with Germany and Norway, will give $500m" in the body) is one
+    pledge of all of them: a joint pledge takes the widest donor set given to the same amount, currency and
+    programme in the text."""
+    pledges = [s for s in statements if s.kind == Kind.PLEDGE]
+    out = []
+    for s in statements:
+        if s.kind == Kind.PLEDGE and len(s.donors) > 1:
+            wider = [
+                o.donors
+                for o in pledges
+                if set(o.donors) > set(s.donors)
+                and round(o.amount) == round(s.amount)
+                and o.currency == s.currency
+                and o.program == s.program
+            ]
+            if wider:
+                widest = max(wider, key=len)
+                s = replace(
+                    s, donors=widest, notes=(*s.notes, "partners from a fuller statement of the same package")
+                )
+        out.append(s)
+    return out
+
+
 def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
     article is kept once."""
     statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements, heads), heads))
+    statements = _widest_partners(statements)
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

@@ -77,6 +77,7 @@ class ClauseCues:
     day: datetime.date | None
     month: tuple[int, int] | None
     year: int | None = None  # "In 2023", "at the end of 2024": a calendar year the clause names
+    latest: bool = False  # "with the latest €100m": the newest item added to a sum
 
 
 def _fires(cue: str, text: str, lex: Lexicon, unless: Sequence[tuple[int, int]] = ()) -> bool:
@@ -214,6 +215,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         day_after_verb=_day_after_verb(dated, lex),
         future=_fires("future_markers", text, lex),
         marked_new=_fires("new_markers", text, lex),
+        latest=_fires("latest_markers", text, lex),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
         year=_named_year(dated, lex),
@@ -337,6 +339,9 @@ class KindFacts:
     elsewhere: bool = False  # the amount goes to another country ("€50m in aid to Moldova")
     envelope_line: bool = False  # a part of a budget envelope stated before ("Of this: - NOK 70bn ...")
     sourced: bool = False  # its giver is named as its source right after it ("€200m from the Netherlands")
+    # The sentence opens with one package as its subject ("The package, which amounts to a total of SEK 7.1bn,
+    # is the 15th ..."): a value told of it is that package's worth.
+    package_opens: bool = False
 
 
 @dataclass(frozen=True)
@@ -364,14 +369,16 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a running-total cue", "total",
              lambda f: ((f.cues.aggregate_strong
                          or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
-                        and not (f.package_value and (f.cues.future or f.cues.marked_new) and f.has_donors))
+                        and not (f.package_value and (f.cues.future or f.cues.marked_new or f.package_opens) and f.has_donors))
              or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
              lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),
     KindRule("the total of the package whose parts follow", Kind.AGGREGATE,
              lambda f: f.umbrella_role in ("total", "container")),
-    KindRule("a part of a package", Kind.SHARE, lambda f: f.cues.share or f.umbrella_role == "part"),
+    # "... has passed €1bn, with a recent €100m for F-16s": the newest addition to a sum is news, not a part.
+    KindRule("a part of a package", Kind.SHARE,
+             lambda f: f.cues.share or (f.umbrella_role == "part" and not (f.cues.latest and f.has_donors))),
     KindRule("no donor, a weak total cue", "total",
              lambda f: not f.has_donors and (f.cues.aggregate_weak or f.cues.collective)),
     KindRule("no donor, a weak recap cue", Kind.RECAP, lambda f: not f.has_donors and f.cues.recap_weak),

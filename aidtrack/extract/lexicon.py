@@ -187,7 +187,7 @@ class Lexicon:
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
             "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program", "aside_openers",
-            "cue_postpositions", "recap_run_openers",
+            "cue_postpositions", "recap_run_openers", "latest_markers", "followup_hedges",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -423,6 +423,12 @@ class Lexicon:
         # language without ``recipient_before`` never sends money elsewhere.
         ukraine = [w for w, f in forms.items() if f.codes == ("UKR",) and f.form != "official"]
         self.ukraine_re = re.compile(rf"(?<![\w-])(?:{alternation(ukraine) or '(?!x)x'})(?!\w)")
+        # Ukraine named with other recipients ("provide Ukraine and 18 neighbouring countries with $2bn"):
+        # the optional ``shared_recipients`` say what may follow its name.
+        shared = "|".join(_cue_regex(e) for e in data.get("shared_recipients", []))
+        self.shared_recipient_re = (
+            re.compile(rf"(?:{self.ukraine_re.pattern})(?i:{shared})") if shared else None
+        )
         before = data.get("recipient_before", [])
         sellers = {w for w, f in forms.items() if set(f.codes) <= set(self.common.get("purl_sellers", []))}
         # Never the aggressor ("to end Russia's invasion") nor the seller of PURL's weapons.

@@ -1,0 +1,97 @@
+"""Article-level rules of the tenth round: a leak or a proposal told in the sentence after a pledge, one
+package told twice with more partners, the newest item of a running total, the worth of one package told
+with "a total of", money Ukraine shares with other countries, programme bounds, EU institutions."""
+
+from __future__ import annotations
+
+import datetime
+
+from aidtrack.extract import REVIEW_THRESHOLD, extract
+
+DAY = datetime.date(2025, 11, 4)
+
+
+def _counted(text: str, **kw) -> list[tuple[tuple[str, ...], float, str]]:
+    """(donors, amount, kind) of what a run would count without review."""
+    return [
+        (s.donors, s.amount, s.kind)
+        for s in extract(text, published=kw.pop("published", DAY), **kw).statements
+        if s.kind == "pledge" and s.confidence >= REVIEW_THRESHOLD
+    ]
+
+
+def test_a_pledge_the_next_sentence_calls_a_proposal_from_sources_goes_to_review() -> None:
+    lead = "Germany will raise its military aid to Ukraine by €3 billion next year."
+    assert _counted(lead) == [(("DEU",), 3e9, "pledge")]
+    leak = lead + " This proposal goes to the budget committee next week, two government sources said."
+    pledge = next(s for s in extract(leak, published=DAY).statements if s.kind == "pledge")
+    assert pledge.confidence < REVIEW_THRESHOLD
+    assert any("proposal or a leak" in n for n in pledge.notes)
+    # a sentence after it that only tells what the money buys leaves it counted
+    told = lead + " The money will pay for artillery ammunition and drones."
+    assert _counted(told) == [(("DEU",), 3e9, "pledge")]
+
+
+def test_a_leak_headline_puts_the_lead_pledge_in_review_in_german_too() -> None:
+    text = "Die Bundesregierung will die Militärhilfe für die Ukraine um drei Milliarden Euro erhöhen."
+    assert _counted(text, language="de", title="Regierung stockt Ukraine-Hilfe auf")
+    assert not _counted(text, language="de", title="Insider: Regierung will Ukraine-Hilfe aufstocken")
+    later = text + " Das erfuhr die Nachrichtenagentur am Dienstag aus Regierungskreisen."
+    assert not _counted(later, language="de")
+
+
+def test_one_package_told_twice_with_more_partners_the_second_time_is_one_pledge_of_all() -> None:
+    text = (
+        "Poland and Germany will fund a $500 million PURL package for Ukraine, the foreign minister said. "
+        "Poland, together with Germany and Norway, will fund the $500 million package of American weapons."
+    )
+    assert _counted(text) == [(("DEU", "NOR", "POL"), 5e8, "pledge")]
+
+
+def test_the_newest_item_named_beside_a_running_total_is_news() -> None:
+    text = "Belgium's military aid to Ukraine now exceeds €1 billion, with a recent €100 million for F-16 upkeep."
+    kinds = {(s.amount, s.kind) for s in extract(text, published=DAY).statements}
+    assert kinds == {(1e9, "aggregate"), (1e8, "pledge")}
+    # without "recent" the phrase is a part of the total, never a pledge of its own
+    plain = "Belgium's military aid to Ukraine now exceeds €1 billion, with €100 million for F-16 upkeep."
+    assert not _counted(plain)
+
+
+def test_the_worth_of_one_package_told_with_a_total_of_is_that_package() -> None:
+    text = "The package, which amounts to a total of SEK 7.1 billion, is the 15th that Sweden has sent to Ukraine."
+    assert _counted(text, published=datetime.date(2024, 2, 20)) == [(("SWE",), 7.1e9, "pledge")]
+    sv = (
+        "Sverige skickar ett nytt militärt stödpaket till Ukraina. "
+        "Paketet, som totalt uppgår till 7,1 miljarder kronor, är det 15:e."
+    )
+    assert _counted(sv, language="sv", published=datetime.date(2024, 2, 20)) == [(("SWE",), 7.1e9, "pledge")]
+    # a sum of several packages stays a running total
+    total = "Sweden's packages amount to a total of SEK 30 billion so far."
+    assert not _counted(total)
+
+
+def test_money_ukraine_shares_with_other_countries_goes_to_review() -> None:
+    text = "Washington will provide Ukraine and 18 neighbouring countries with $2 billion in military financing."
+    pledge = next(s for s in extract(text, published=DAY).statements if s.kind == "pledge")
+    assert pledge.confidence < REVIEW_THRESHOLD
+    assert any("Ukraine's part is not stated" in n for n in pledge.notes)
+    # a second giver after Ukraine is a giver, not a second recipient
+    two = "Germany will give Ukraine €500 million and Denmark €200 million in new military aid."
+    assert _counted(two) == [(("DEU",), 5e8, "pledge"), (("DNK",), 2e8, "pledge")]
+
+
+def test_the_bounds_of_a_programme_are_no_pledge() -> None:
+    text = (
+        "Norway set a floor of NOK 15 billion a year for its support, instead of the previous cap of "
+        "NOK 75 billion for the entire programme."
+    )
+    assert not _counted(text)
+    nb = "Det gjenstår om lag 35,5 milliarder kroner av de opprinnelige 75 milliardene i Nansen-programmet for Ukraina."
+    assert not _counted(nb, language="nb")
+
+
+def test_the_european_council_gives_for_the_eu() -> None:
+    fr = "Le Conseil européen a décidé jeudi d'accorder à l'Ukraine une nouvelle aide militaire de 500 millions d'euros."
+    assert _counted(fr, language="fr") == [(("EUU",), 5e8, "pledge")]
+    en = "The European Council agreed on Thursday to give Ukraine a further €500 million in military aid."
+    assert _counted(en) == [(("EUU",), 5e8, "pledge")]
