@@ -485,7 +485,13 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             if donors and kind in (Kind.PLEDGE, Kind.SHARE)
             else set()
         )
-        if not container and named_with - set(donors) and (value or _names_its_package(sentence, money, lex)):
+        # "The UK, with support from Norway, committed £450m": money the partner puts in makes it joint too.
+        supported = lex.cues["joint_support"].search(sentence, 0, money.start) is not None
+        if (
+            not container
+            and named_with - set(donors)
+            and (value or supported or _names_its_package(sentence, money, lex))
+        ):
             # "Together with Sweden and Denmark, Norway will finance a package worth NOK 5bn": the package's
             # value is the joint pledge of the giver and the partners named with it ("Sweden, together with
             # Denmark and Norway, will contribute $275m to the PURL package" is Sweden's share).
@@ -827,6 +833,8 @@ def _cues_for(
         # its "new" carry into the attached phrase, which has no verb of its own.
         cues.future = cues.future or head.future
         cues.marked_new = cues.marked_new or head.marked_new
+        # "The meeting is expected to see further commitments, with Germany agreeing to ...": still expected.
+        cues.hedge = cues.hedge or head.hedge
         if cues.day is None and not cues.month_named and (head.day or head.month_named):
             # "X announced on 4 August that it funds $500m": the attached clause has the date of its head.
             cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
@@ -1106,6 +1114,14 @@ def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
     """The sentence opens with this amount ("Approximately $680 million for the purchase of ...", "A further
     €100 million will be provided under ..."): its giver is the one the text named before."""
     pos = _LIST_MARK.match(sentence).end()
+    tail = sentence[money.conversion_end or money.end :].split()
+    if (
+        not _BULLET.match(sentence)
+        and len(tail) <= 2
+        and not any(lex.cues["purpose_words"].pattern.fullmatch(w) for w in tail)
+        and not _SENTENCE_END.search(sentence.rstrip())
+    ):
+        return False  # "$50 billion loan": a heading names a topic, it gives nothing
     article = lex.cues["lead_articles"].pattern.match(sentence, pos)
     if article and sentence[article.end() : article.end() + 1].isspace():
         pos = article.end()
@@ -1508,6 +1524,12 @@ def _parts_told_alone(statements: list[Statement]) -> list[Statement]:
     ]  # fmt: skip
 
 
+def _programme_inferred(s: Statement) -> bool:
+    """Its programme is the default or the article's, not one its own sentence names: a later sentence of
+    the same pledge that names one ("the €35m through UCAP") tells it."""
+    return "programme: default" in s.trace or "programme: article" in s.trace
+
+
 def _widest_partners(statements: list[Statement]) -> list[Statement]:
     """One joint package told twice with more partners the second time ("Poland with Germany declares a
     $500m PURL package" in the lead, "Poland, with Germany and Norway, will give $500m" in the body) is one
@@ -1589,8 +1611,10 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
         if s.kind == Kind.PLEDGE and key in seen:
             continue
         loose = key[:4] if _OWN_PART not in s.notes else key
-        if s.kind == Kind.PLEDGE and "programme: default" in s.trace and loose in named:
+        if s.kind == Kind.PLEDGE and _programme_inferred(s) and loose in named:
             continue  # a later repeat, with no programme word, of a pledge already read with one
+        if s.kind == Kind.PLEDGE and loose in defaulted and _programme_inferred(s):
+            continue  # the same pledge again, its programme still only inferred
         if s.kind == Kind.PLEDGE and loose in defaulted:
             k = defaulted.pop(loose)
             kept = out[k]
@@ -1602,7 +1626,7 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
             )
             seen.add(key)
             continue
-        if s.kind == Kind.PLEDGE and "programme: default" in s.trace:
+        if s.kind == Kind.PLEDGE and _programme_inferred(s):
             defaulted.setdefault(loose, len(out))
         elif s.kind == Kind.PLEDGE:
             named.add(loose)

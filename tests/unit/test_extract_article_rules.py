@@ -71,7 +71,9 @@ def test_the_worth_of_one_package_told_with_a_total_of_is_that_package() -> None
 
 
 def test_money_ukraine_shares_with_other_countries_goes_to_review() -> None:
-    text = "Washington will provide Ukraine and 18 neighbouring countries with $2 billion in military financing."
+    text = (
+        "Washington will provide Ukraine and 18 neighbouring countries with $2 billion in military financing."
+    )
     pledge = next(s for s in extract(text, published=DAY).statements if s.kind == "pledge")
     assert pledge.confidence < REVIEW_THRESHOLD
     assert any("Ukraine's part is not stated" in n for n in pledge.notes)
@@ -95,3 +97,57 @@ def test_the_european_council_gives_for_the_eu() -> None:
     assert _counted(fr, language="fr") == [(("EUU",), 5e8, "pledge")]
     en = "The European Council agreed on Thursday to give Ukraine a further €500 million in military aid."
     assert _counted(en) == [(("EUU",), 5e8, "pledge")]
+
+
+def test_a_partner_that_puts_money_in_makes_the_amount_joint() -> None:
+    text = "The UK, with support from Norway, committed £450 million of military aid for radars and drones."
+    assert _counted(text) == [(("GBR", "NOR"), 4.5e8, "pledge")]
+
+
+def test_an_expectation_carries_into_the_phrase_attached_to_it() -> None:
+    text = (
+        "Friday's meeting is expected to bring further commitments, with Germany agreeing to fund more "
+        "air-defence missiles for Ukraine with €170 million."
+    )
+    assert not _counted(text)
+
+
+def test_thanks_to_a_giver_for_what_it_committed_are_background() -> None:
+    text = (
+        '"I am also grateful to our host, Belgium, which has committed to sending F-16 jets, as well as an '
+        'additional $1 billion in military aid this year," Zelensky said.'
+    )
+    assert [s.kind for s in extract(text, published=DAY).statements] == ["recap"]
+
+
+def test_a_joint_meeting_does_not_make_the_package_announced_at_it_joint() -> None:
+    de = (
+        "Pistorius kündigte bei seinem gemeinsamen Treffen mit seinem ukrainischen Amtskollegen ein "
+        "Militärhilfepaket für die Ukraine in Höhe von 1,3 Milliarden Euro an."
+    )
+    assert _counted(de, language="de") == [(("DEU",), 1.3e9, "pledge")]
+    en = "At a joint press conference in Kyiv, Germany announced a €1.3 billion military aid package for Ukraine."
+    assert _counted(en) == [(("DEU",), 1.3e9, "pledge")]
+
+
+def test_a_heading_that_names_an_amount_gives_nothing() -> None:
+    text = "The G7 agreed the loan in June, with Japan, Canada and the UK sharing $10 billion.\n$50 billion loan\nMore follows."
+    assert all(s.amount != 5e10 or s.kind != "pledge" for s in extract(text, published=DAY).statements)
+
+
+def test_a_programme_named_later_tells_the_pledge_read_with_the_articles_programme() -> None:
+    text = (
+        "NATO foreign ministers discussed PURL on Wednesday. The Netherlands announced €35 million for winter "
+        'equipment for Ukraine. "Today, the Netherlands announced the allocation of €35 million through CAP, '
+        "NATO's Comprehensive Assistance Package for Ukraine,\" the minister said."
+    )
+    pledges = [s for s in extract(text, published=DAY).statements if s.kind == "pledge"]
+    assert [(s.donors, s.amount, s.program) for s in pledges] == [(("NLD",), 3.5e7, "other")]
+
+
+def test_a_whole_national_budget_and_a_difference_from_a_forecast_are_no_pledges() -> None:
+    text = (
+        "Germany's overall budget plan projects spending of about €524.5 billion in 2026, which is €4 billion "
+        "higher than expected, while military aid to Ukraine rises."
+    )
+    assert not _counted(text)
