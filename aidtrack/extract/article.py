@@ -378,7 +378,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     art.seen.extend((index, d, m.amount, m.currency) for m, (d, _, _) in zip(monies, donors_of, strict=True))
     values = [_package_value(sentence, m, lex) for m in monies]
     is_package = [
-        bool(value or lex.cues["container_nouns"].pattern.match(sentence[m.conversion_end or m.end :]))
+        bool(value or lex.cues["container_nouns"].pattern.match(sentence[_after_amount(sentence, m) :]))
         for m, value in zip(monies, values, strict=True)
     ]
     art.packages.extend((index, m.amount, m.currency) for m, p in zip(monies, is_package, strict=True) if p)
@@ -750,10 +750,24 @@ def _package_value(sentence: str, money: Money, lex: Lexicon) -> bool:
     return False
 
 
+_CLOSING_BRACKET = re.compile(r"\s*[)\]]")
+
+
+def _after_amount(sentence: str, money: Money) -> int:
+    """Where the words after an amount start, past its stated conversion and the bracket closing it
+    ("$500m (€429m) programme")."""
+    end = money.conversion_end or money.end
+    if money.conversion_end:
+        bracket = _CLOSING_BRACKET.match(sentence, end)
+        if bracket:
+            end = bracket.end()
+    return end
+
+
 def _names_its_package(sentence: str, money: Money, lex: Lexicon) -> bool:
     """The amount is the worth of the package named right after it ("a $500m package of US weapons"), not
     money put into one ("$275m to the package": a purpose word comes first)."""
-    end = money.conversion_end or money.end
+    end = _after_amount(sentence, money)
     m = lex.cues["container_nouns"].pattern.match(sentence[end:])  # (anchored at "^")
     if m is None:
         return False
@@ -1037,7 +1051,7 @@ def _amount_from(
     Norway", "a €1 billion drone package from Norway"): it, not the donor before, gives that amount."""
     if lex.amount_from_re is None:
         return None
-    end = money.conversion_end or money.end
+    end = _after_amount(sentence, money)
     package = lex.cues["container_nouns"].pattern.match(sentence[end:])  # (its "^" is the slice's start)
     for g in groups:
         if end <= g.start <= hi:
@@ -1100,7 +1114,11 @@ def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: in
     end = money.conversion_end or money.end
     if lex.other_recipient_re.search(sentence, end, hi):
         return not lex.ukraine_re.search(sentence, end, hi)
-    before = list(lex.other_recipient_re.finditer(sentence, clause[0], money.start))
+    # ("Insieme alla Germania, l'Italia stanzierà ...", "Junto a Francia, Alemania aportará ...": an opening
+    # phrase set off by a comma names a companion of the giver after it, not a recipient)
+    opening = sentence.find(",", clause[0])
+    lead = opening if 0 <= opening - clause[0] <= _OPENING_PHRASE_CHARS + 8 and opening < money.start else -1
+    before = [m for m in lex.other_recipient_re.finditer(sentence, clause[0], money.start) if m.end() > lead]
     return bool(before) and not lex.ukraine_re.search(sentence, before[-1].start(), hi)
 
 

@@ -314,13 +314,14 @@ class Lexicon:
         )
         connectors = alternation(list(self.qualifiers) + data.get("conversion_connectors", []))
         # A sentence that only converts the amount of the sentence before: "Det svarer til 11 milliarder danske
-        # kroner", "That is equivalent to about $1.4bn" (a short subject, a connector, the amount).
+        # kroner", "That is equivalent to about $1.4bn", "The funds, equivalent to ¥471.9bn, ..." (a short
+        # subject, a connector, the amount).
         strict = alternation(
             [c for c in data.get("conversion_connectors", []) if len(c) > 3 and " " in c.strip()]
         )
         self.conversion_sentence_re = (
             re.compile(
-                rf"(?i:^\W*(?:[^\W\d_]+\s+){{0,2}}?(?:{strict})(?!\w)(?:\s*(?:{alternation(list(self.qualifiers))})(?!\w))?\s*)$"
+                rf"(?i:^\W*(?:[^\W\d_]+,?\s+){{0,2}}?(?:{strict})(?!\w)(?:\s*(?:{alternation(list(self.qualifiers))})(?!\w))?\s*)$"
             )
             if strict
             else None
@@ -422,7 +423,9 @@ class Lexicon:
         # after a recipient word ("aid to Moldova", "provide North Macedonia with"). Optional key: a
         # language without ``recipient_before`` never sends money elsewhere.
         ukraine = [w for w, f in forms.items() if f.codes == ("UKR",) and f.form != "official"]
-        self.ukraine_re = re.compile(rf"(?<![\w-])(?:{alternation(ukraine) or '(?!x)x'})(?!\w)")
+        # (a name written as a stem, "Ukraina*", matches its inflected forms: "Ukrainalle", "Ουκρανίας")
+        ukraine_source = "|".join(_stemmed(re.escape(w)) for w in sorted(set(ukraine), key=len, reverse=True))
+        self.ukraine_re = re.compile(rf"(?<![\w-])(?:{ukraine_source or '(?!x)x'})(?!\w)")
         # Ukraine named with other recipients ("provide Ukraine and 18 neighbouring countries with $2bn"):
         # the optional ``shared_recipients`` say what may follow its name.
         shared = "|".join(_cue_regex(e) for e in data.get("shared_recipients", []))

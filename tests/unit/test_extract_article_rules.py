@@ -151,3 +151,29 @@ def test_a_whole_national_budget_and_a_difference_from_a_forecast_are_no_pledges
         "higher than expected, while military aid to Ukraine rises."
     )
     assert not _counted(text)
+
+
+def test_joining_a_programme_of_a_stated_worth_is_not_giving_all_of_it() -> None:
+    text = "Luxembourg has agreed to join a $500 million (€429 million) NATO programme to support Ukraine."
+    pledge = next(s for s in extract(text, published=DAY).statements if s.kind == "pledge")
+    assert pledge.confidence < REVIEW_THRESHOLD
+    # the package named after a bracketed conversion is still the package ("package: its value")
+    worth = "Norway will fund a NOK 5 billion ($500 million) package of US weapons for Ukraine."
+    assert any("package: its value" in s.trace for s in extract(worth, published=DAY).statements)
+
+
+def test_a_sentence_that_only_converts_the_amount_before_is_no_second_pledge() -> None:
+    text = (
+        "Japan has sent Ukraine a $3 billion loan backed by Russian asset profits. "
+        "The funds, equivalent to 471.9 billion yen, are part of the G7 scheme."
+    )
+    assert [(s.currency, s.kind) for s in extract(text, published=DAY).statements if s.kind == "pledge"] == [
+        ("USD", "pledge")
+    ]
+
+
+def test_an_opening_companion_phrase_is_no_recipient() -> None:
+    it = "Insieme alla Germania, l'Italia stanzierà 100 milioni di euro di aiuti militari."
+    assert _counted(it, language="it") == [(("ITA",), 1e8, "pledge")]
+    moldova = "Separately, Germany will provide Moldova with €80 million in military aid."
+    assert not _counted(moldova)
