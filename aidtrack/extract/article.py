@@ -852,6 +852,11 @@ def _cues_for(
         if cues.day is None and not cues.month_named and (head.day or head.month_named):
             # "X announced on 4 August that it funds $500m": the attached clause has the date of its head.
             cues = replace(cues, day=head.day, month=head.month, month_named=head.month_named)
+    if k > 0 and art.lex.relative_opener.match(sentence, clause[0]) and not cues.non_aid:
+        # "The State Department approved the sale, which is estimated to be worth $8.5bn": a relative clause
+        # tells of the thing its head names, a sale stays a sale.
+        head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
+        cues.non_aid = head.non_aid
     parallel = art.lex.parallel_opener
     if k > 0 and parallel is not None and parallel.match(sentence, clause[0]) and cues.past_verb:
         # "Belgium recently announced €100m, while Canada pledged US$500m, Germany US$500m": past acts set

@@ -177,3 +177,16 @@ def test_an_opening_companion_phrase_is_no_recipient() -> None:
     assert _counted(it, language="it") == [(("ITA",), 1e8, "pledge")]
     moldova = "Separately, Germany will provide Moldova with €80 million in military aid."
     assert not _counted(moldova)
+
+
+def test_already_with_another_is_the_increment_not_a_recap() -> None:
+    text = "The Netherlands has already pledged another €250 million for US weapons under PURL, its minister said."
+    assert _counted(text) == [(("NLD",), 2.5e8, "pledge")]
+    assert not _counted("The Netherlands has already pledged €250 million for US weapons under PURL.")
+
+
+def test_a_relative_clause_tells_of_the_sale_its_head_names() -> None:
+    text = (
+        'The State Department approved the deal, which "is estimated to be worth $8.5 billion", for Ukraine.'
+    )
+    assert not _counted(text)
