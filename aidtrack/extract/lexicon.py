@@ -439,15 +439,25 @@ class Lexicon:
         others = [
             w for w in data.get("other_recipients", []) if w not in sellers | aggressor and w not in ukraine
         ]
-        self.other_recipient_re = (
-            # "to boost Moldova's energy resilience": a possessive a couple of words on is the recipient too.
-            re.compile(
-                rf"(?<!\w)(?i:{alternation(before)})\s+(?:(?i:{fillers})\s+)*(?:{alternation(others)})(?!\w)"
-                rf"|(?<!\w)(?i:{alternation(before)})\s+(?:[\w-]+\s+){{1,2}}(?:{alternation(others)})(?:'s|’s)(?!\w)"
-            )
-            if before and others
-            else None
-        )
+        parts = []
+        if before and others:
+            parts += [
+                rf"(?<!\w)(?i:{alternation(before)})\s+(?:(?i:{fillers})\s+)*(?:{alternation(others)})(?!\w)",
+                # "to boost Moldova's energy resilience": a possessive a couple of words on is the recipient too.
+                rf"(?<!\w)(?i:{alternation(before)})\s+(?:[\w-]+\s+){{1,2}}(?:{alternation(others)})(?:'s|’s)(?!\w)",
+            ]
+        # Right after a giving verb, a form that only a recipient takes ("przekaże Mołdawii", "надасть Молдові"):
+        # the hand-listed inflected forms, never a name that may be the giver ("виділить Норвегія").
+        inflected = [w for w in others if w not in forms]
+        verbs = data.get("recipient_verbs", [])
+        if verbs and inflected:
+            parts.append(rf"(?<!\w)(?i:{alternation(verbs)})\s+(?:{alternation(inflected)})(?!\w)")
+        # Forms whose ending marks the recipient wherever they stand (Turkish "Moldova'ya", Hungarian
+        # "Moldovának").
+        alone = [w for w in data.get("recipients_alone", []) if w not in sellers | aggressor]
+        if alone:
+            parts.append(rf"(?<!\w)(?:{alternation(alone)})(?!\w)")
+        self.other_recipient_re = re.compile("|".join(parts)) if parts else None
 
     # -- dates and sentences ----------------------------------------------------------------------
     def _build_dates(self, data: dict[str, Any]) -> None:

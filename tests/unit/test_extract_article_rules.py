@@ -5,8 +5,13 @@ with "a total of", money Ukraine shares with other countries, programme bounds, 
 from __future__ import annotations
 
 import datetime
+import shutil
+
+import yaml
 
 from aidtrack.extract import REVIEW_THRESHOLD, extract
+from aidtrack.extract.article import extract_statements
+from aidtrack.extract.lexicon import LEXICON_DIR, read_lexicon
 
 DAY = datetime.date(2025, 11, 4)
 
@@ -190,3 +195,34 @@ def test_a_relative_clause_tells_of_the_sale_its_head_names() -> None:
         'The State Department approved the deal, which "is estimated to be worth $8.5 billion", for Ukraine.'
     )
     assert not _counted(text)
+
+
+def _lexicon_with(tmp_path, language: str, **keys):
+    folder = tmp_path / language
+    shutil.copytree(LEXICON_DIR / language, folder)
+    donors = yaml.safe_load((folder / "donors.yaml").read_text(encoding="utf-8"))
+    donors.update(keys)
+    (folder / "donors.yaml").write_text(yaml.safe_dump(donors, allow_unicode=True), encoding="utf-8")
+    return read_lexicon(folder)
+
+
+def _kinds_of(text: str, lex) -> list[tuple[tuple[str, ...], str]]:
+    return [(s.donors, s.kind) for s in extract_statements(text, lex, DAY, None)]
+
+
+def test_a_giving_verb_before_an_inflected_recipient_sends_the_money_elsewhere(tmp_path) -> None:
+    """``recipient_verbs``: only a hand-listed inflected form after the verb is a recipient; a country's
+    name there is still the giver ("... przekaże Norwegia")."""
+    lex = _lexicon_with(tmp_path, "pl", recipient_verbs=["przekaże"], other_recipients=["Mołdawii"])
+    assert _kinds_of("Polska przekaże Mołdawii 50 mln euro pomocy wojskowej.", lex) == []
+    assert _kinds_of("Polska przekaże Ukrainie 50 mln euro pomocy wojskowej.", lex) == [(("POL",), "pledge")]
+    given = "Kolejne 150 mln dolarów na pomoc wojskową dla Ukrainy przekaże Norwegia."
+    assert [k for _, k in _kinds_of(given, lex)] == ["pledge"]
+
+
+def test_a_recipient_ending_marks_the_recipient_wherever_it_stands(tmp_path) -> None:
+    lex = _lexicon_with(tmp_path, "tr", recipients_alone=["Moldova'ya"])
+    assert _kinds_of("Almanya, Moldova'ya 50 milyon euroluk askeri yardım sağlayacak.", lex) == []
+    assert _kinds_of("Almanya, Ukrayna'ya 50 milyon euroluk askeri yardım sağlayacak.", lex) == [
+        (("DEU",), "pledge")
+    ]
