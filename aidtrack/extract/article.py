@@ -501,6 +501,11 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if named_with - set(donors):
             # ... and for "the package" in the sentences after ("The total value of the package is $500m")
             art.last_joint = (index, tuple(sorted(set(donors) | named_with)))
+        # "Of the total package, £350m will come from the UK, supplemented by contributions from Norway": the
+        # other givers of the package this share belongs to.
+        co_givers: tuple[str, ...] = ()
+        if kind == Kind.SHARE and cues.share:
+            co_givers = tuple(sorted(_contributors_after(sentence, money, mentions, donors, clause, lex)))
         trace = [f"kind: {rule}", f"donors: {donor_how}"]
         notes: list[str] = []
         if kind == Kind.AGGREGATE and not donors and not (cues.collective or cues.subset_whole):
@@ -662,6 +667,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                     notes=tuple(notes),
                     trace=(*trace, PACKAGE_VALUE) if is_package[i] else tuple(trace),
                     conversion=conversion,
+                    co_givers=co_givers,
                 )
             )
     return out
@@ -1547,6 +1553,47 @@ def _parts_told_alone(statements: list[Statement]) -> list[Statement]:
     ]  # fmt: skip
 
 
+def _contributors_after(
+    sentence: str, money: Money, mentions: list[DonorMention], donors: tuple[str, ...], clause: tuple[int, int],
+    lex: Lexicon,
+) -> set[str]:  # fmt: skip
+    """Countries named after a share as putting money in too ("..., supplemented by contributions from
+    Norway", "together with Denmark"): a source or partner word right before the name."""
+    found: set[str] = set()
+    for m in mentions:
+        if m.start <= money.end or m.start >= clause[1] or set(m.codes) <= set(donors):
+            continue
+        before = sentence[max(money.end, m.start - 30) : m.start]
+        if re.search(r"(?i)\bfrom\s+(?:the\s+)?$", before) or lex.cues["joint_partner_strict"].search(before):
+            found.update(c for c in m.codes if c not in lex.never_donors and c not in lex.purl_sellers)
+    return found
+
+
+def _joint_from_shares(statements: list[Statement]) -> list[Statement]:
+    """A package whose share names other contributors is theirs too: "the UK has unveiled a £450m package.
+    Of the total package, £350m will come from the UK, supplemented by contributions from Norway"."""
+    out = list(statements)
+    for share in statements:
+        if share.kind != Kind.SHARE or not share.co_givers:
+            continue
+        for i in range(len(out) - 1, -1, -1):
+            whole = out[i]
+            if (
+                whole.kind == Kind.PLEDGE
+                and whole.start < share.start
+                and set(whole.donors) <= set(share.donors)
+                and whole.currency == share.currency
+                and whole.amount > share.amount
+            ):
+                out[i] = replace(
+                    whole,
+                    donors=tuple(sorted(set(whole.donors) | set(share.donors) | set(share.co_givers))),
+                    notes=(*whole.notes, "joint: a share told later names the other contributors"),
+                )
+                break
+    return out
+
+
 def _programme_inferred(s: Statement) -> bool:
     """Its programme is the default or the article's, not one its own sentence names: a later sentence of
     the same pledge that names one ("the €35m through UCAP") tells it."""
@@ -1584,7 +1631,7 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
     to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
     article is kept once."""
     statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements, heads), heads))
-    statements = _widest_partners(statements)
+    statements = _widest_partners(_joint_from_shares(statements))
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []
     seen: set[tuple[object, ...]] = set()

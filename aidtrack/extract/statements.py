@@ -42,6 +42,9 @@ class Statement:
     notes: tuple[str, ...] = ()
     trace: tuple[str, ...] = ()  # the rules that decided it (kind, donors, programme): "why?"
     conversion: tuple[float, str] | None = None  # the text's own conversion of the amount (amount, ISO code)
+    # a share's other contributors named with it ("supplemented by contributions from Norway"): the package
+    # it belongs to is theirs too (not in the output contract)
+    co_givers: tuple[str, ...] = ()
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """JSON-ready form; ``amount`` is an int when it is whole."""

@@ -226,3 +226,13 @@ def test_a_recipient_ending_marks_the_recipient_wherever_it_stands(tmp_path) -> 
     assert _kinds_of("Almanya, Ukrayna'ya 50 milyon euroluk askeri yardım sağlayacak.", lex) == [
         (("DEU",), "pledge")
     ]
+
+
+def test_a_share_that_names_other_contributors_makes_its_package_theirs_too() -> None:
+    text = (
+        "Britain has unveiled a new £450 million military package for Ukraine. Of the total package, £350 "
+        "million will come from the UK itself, supplemented by contributions from Norway."
+    )
+    assert _counted(text) == [(("GBR", "NOR"), 4.5e8, "pledge")]
+    alone = "Britain has unveiled a new £450 million military package for Ukraine. Of the total package, £350 million will come from the UK itself."
+    assert _counted(alone) == [(("GBR",), 4.5e8, "pledge")]
