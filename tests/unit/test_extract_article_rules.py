@@ -236,3 +236,13 @@ def test_a_share_that_names_other_contributors_makes_its_package_theirs_too() ->
     assert _counted(text) == [(("GBR", "NOR"), 4.5e8, "pledge")]
     alone = "Britain has unveiled a new £450 million military package for Ukraine. Of the total package, £350 million will come from the UK itself."
     assert _counted(alone) == [(("GBR",), 4.5e8, "pledge")]
+
+
+def test_turkish_amounts_of_the_package_in_the_genitive_are_its_parts() -> None:
+    text = (
+        "Avustralya, Ukrayna'ya 95 milyon dolarlık yeni bir askeri yardım paketi açıkladı. "
+        "Bakan, paketinin 50 milyon doları hava savunmasına, 30 milyon doları insansız hava araçlarına ayrılacağını söyledi."
+    )
+    kinds = [(s.amount, s.kind) for s in extract(text, published=DAY, language="tr").statements]
+    assert (9.5e7, "pledge") in kinds
+    assert all(k != "pledge" for a, k in kinds if a != 9.5e7)
