@@ -241,7 +241,7 @@ def test_a_share_that_names_other_contributors_makes_its_package_theirs_too() ->
 def test_turkish_amounts_of_the_package_in_the_genitive_are_its_parts() -> None:
     text = (
         "Avustralya, Ukrayna'ya yaklaşık 100 milyon dolar değerinde ek askeri yardım yapacağını açıkladı. "
-        "Bakan, ek askeri yardım paketinin 50 milyon dolar değerinde hava savunma sistemi, 30 milyon dolar "
+        "Marles, ek askeri yardım paketinin 50 milyon dolar değerinde hava savunma sistemi, 30 milyon dolar "
         "değerinde insansız hava sistemi içereceğini belirtti."
     )
     kinds = [(s.amount, s.kind) for s in extract(text, published=DAY, language="tr").statements]
