@@ -771,13 +771,15 @@ def _after_amount(sentence: str, money: Money) -> int:
 
 
 def _names_its_package(sentence: str, money: Money, lex: Lexicon) -> bool:
-    """The amount is the worth of the package named right after it ("a $500m package of US weapons"), not
-    money put into one ("$275m to the package": a purpose word comes first)."""
+    """The amount is the worth of the package named right after it ("a $500m package of US weapons", "spent
+    $500m on a package"), not money put into one ("$275m to the package": a purpose word comes first)."""
     end = _after_amount(sentence, money)
     m = lex.cues["container_nouns"].pattern.match(sentence[end:])  # (anchored at "^")
     if m is None:
         return False
     first = m.group(0).split()[:1]
+    if first and lex.cues["price_prepositions"].pattern.fullmatch(first[0]):
+        return True  # "spent half a billion dollars on a weapons package": what the package cost
     return not (first and lex.cues["purpose_words"].pattern.fullmatch(first[0]))
 
 

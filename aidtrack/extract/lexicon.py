@@ -187,7 +187,7 @@ class Lexicon:
             "date_masks", "recap_sentence", "part_of_between", "part_before", "year_words", "budget_year",
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
             "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program", "aside_openers",
-            "cue_postpositions", "recap_run_openers", "latest_markers", "followup_hedges", "joint_support",
+            "cue_postpositions", "recap_run_openers", "latest_markers", "followup_hedges", "joint_support", "price_prepositions",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
