@@ -865,6 +865,19 @@ def _cues_for(
         # tells of the thing its head names, a sale stays a sale.
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.non_aid = head.non_aid
+    following = sentence[clauses[k + 1][0] : clauses[k + 1][1]] if 0 <= k < last else ""
+    value = art.lex.cues["package_value"].search(sentence, clause[0], clause[1]) if following else None
+    if (
+        value
+        and sentence[clause[0] : value.start()].rstrip().endswith(",")
+        and not find_money(following, art.lex)
+    ):
+        # "The fourth package, worth $500m, was announced by Canada": a package told by its value takes the
+        # tense and the doubt of the verb after it.
+        tail = clause_cues(following, art.lex, art.published)
+        cues.recap_weak = cues.recap_weak or tail.recap_weak
+        cues.recap_strong = cues.recap_strong or tail.recap_strong
+        cues.hedge = cues.hedge or tail.hedge
     parallel = art.lex.parallel_opener
     if k > 0 and parallel is not None and parallel.match(sentence, clause[0]) and cues.past_verb:
         # "Belgium recently announced €100m, while Canada pledged US$500m, Germany US$500m": past acts set

@@ -246,3 +246,10 @@ def test_turkish_amounts_of_the_package_in_the_genitive_are_its_parts() -> None:
     )
     kinds = [(s.amount, s.kind) for s in extract(text, published=DAY, language="tr").statements]
     assert kinds == [(1e8, "pledge"), (5e7, "share"), (3e7, "share")]
+
+
+def test_a_package_told_by_its_value_takes_the_tense_of_the_verb_after_it() -> None:
+    assert not _counted("The fourth package, worth $500 million, was announced by Canada.")
+    assert _counted("The new package, worth $500 million, will be funded by Canada.") == [
+        (("CAN",), 5e8, "pledge")
+    ]
