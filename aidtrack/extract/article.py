@@ -1130,6 +1130,10 @@ def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_
     return False
 
 
+# How far before an amount Ukraine's name makes it the recipient ("Ukrayna'ya 50 milyon euro").
+_RECIPIENT_REACH = 24
+
+
 def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: int, lex: Lexicon) -> bool:
     """The amount's recipient is another country: one named after a recipient word between the amount and
     the next one ("€4bn in financial aid for Egypt", "50 million euros to Moldova"), else before it in its
@@ -1137,8 +1141,14 @@ def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: in
     Germany for IRIS-T systems for Ukraine" is aid to Ukraine)."""
     if lex.other_recipient_re is None:
         return False
+    if lex.shared_recipient_re is not None and lex.shared_recipient_re.search(sentence, clause[0], hi):
+        return False  # Ukraine with others ("Ukrayna ve Moldova'ya"): shared money, for review, not elsewhere
     end = money.conversion_end or money.end
     if lex.other_recipient_re.search(sentence, end, hi):
+        # "Almanya, Ukrayna'ya 50 milyon euro, Moldova'ya ise 10 milyon euro": Ukraine named right before the
+        # amount receives it; the recipient after is the next amount's.
+        if lex.ukraine_re.search(sentence, max(clause[0], money.start - _RECIPIENT_REACH), money.start):
+            return False
         return not lex.ukraine_re.search(sentence, end, hi)
     # ("Insieme alla Germania, l'Italia stanzierà ...", "Junto a Francia, Alemania aportará ...": an opening
     # phrase set off by a comma names a companion of the giver after it, not a recipient)

@@ -253,3 +253,11 @@ def test_a_package_told_by_its_value_takes_the_tense_of_the_verb_after_it() -> N
     assert _counted("The new package, worth $500 million, will be funded by Canada.") == [
         (("CAN",), 5e8, "pledge")
     ]
+
+
+def test_ukraine_named_right_before_an_amount_receives_it_though_another_recipient_follows() -> None:
+    text = "Almanya, Ukrayna'ya 50 milyon euro, Moldova'ya ise 10 milyon euro askeri yardım verecek."
+    assert _counted(text, language="tr") == [(("DEU",), 5e7, "pledge")]
+    shared = "Almanya, Ukrayna ve Moldova'ya 50 milyon euro askeri yardım verecek."
+    pledge = next(s for s in extract(shared, published=DAY, language="tr").statements if s.kind == "pledge")
+    assert pledge.confidence < REVIEW_THRESHOLD  # shared money goes to review, it is not dropped
