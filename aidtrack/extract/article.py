@@ -1130,8 +1130,10 @@ def _broken_down_after_colon(sentence: str, monies: list[Money], i: int, donors_
     return False
 
 
-# How far before an amount Ukraine's name makes it the recipient ("Ukrayna'ya 50 milyon euro").
+# How far before an amount Ukraine's name makes it the recipient ("Ukrayna'ya 50 milyon euro", "Ukrainie 50 mln"),
+# with only a case ending and spaces between ("to Ukraine and €40m to Moldova": the name is the amount before's).
 _RECIPIENT_REACH = 24
+_RIGHT_BEFORE = re.compile(r"[\w'’]*[\s,]*")
 
 
 def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: int, lex: Lexicon) -> bool:
@@ -1147,7 +1149,10 @@ def _goes_elsewhere(sentence: str, clause: tuple[int, int], money: Money, hi: in
     if lex.other_recipient_re.search(sentence, end, hi):
         # "Almanya, Ukrayna'ya 50 milyon euro, Moldova'ya ise 10 milyon euro": Ukraine named right before the
         # amount receives it; the recipient after is the next amount's.
-        if lex.ukraine_re.search(sentence, max(clause[0], money.start - _RECIPIENT_REACH), money.start):
+        named = list(
+            lex.ukraine_re.finditer(sentence, max(clause[0], money.start - _RECIPIENT_REACH), money.start)
+        )
+        if named and _RIGHT_BEFORE.fullmatch(sentence, named[-1].end(), money.start):
             return False
         return not lex.ukraine_re.search(sentence, end, hi)
     # ("Insieme alla Germania, l'Italia stanzierà ...", "Junto a Francia, Alemania aportará ...": an opening
