@@ -64,6 +64,13 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
         ):
             giver = False  # "co-financing with Germany"; not "with Norway pledging a further $500m"
         word = m.group(0)
+        if (
+            giver
+            and word in lex.recipient_forms
+            and lex.recipient_lead_re is not None
+            and lex.recipient_lead_re.search(sentence, max(0, start - 40), start)
+        ):
+            giver = False  # "poskytne Polsku 50 milionů eur ... pro Ukrajinu": Poland receives, to pass it on
         stemmed = word not in lex.donor_forms and word + "*" not in lex.donor_forms
         if giver and stemmed and lex.non_giver_ending_re is not None and lex.non_giver_ending_re.search(word):
             giver = False  # "Hollandiával" (with the Netherlands), "Ruotsille" (to Sweden)

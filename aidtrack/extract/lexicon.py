@@ -457,6 +457,11 @@ class Lexicon:
         alone = [w for w in data.get("recipients_alone", []) if w not in sellers | aggressor]
         if alone:
             parts.append(rf"(?<!\w)(?:{alternation(alone)})(?!\w)")
+        # A country's name in a recipient's case right after a giving verb or a recipient word receives, it
+        # does not give: "Norsko poskytne Polsku 50 milionů eur na opravy techniky pro Ukrajinu".
+        self.recipient_forms = frozenset(inflected) | frozenset(alone)
+        lead = [*verbs, *before]
+        self.recipient_lead_re = re.compile(rf"(?<!\w)(?i:{alternation(lead)})\s+$") if lead else None
         self.other_recipient_re = re.compile("|".join(parts)) if parts else None
 
     # -- dates and sentences ----------------------------------------------------------------------
