@@ -170,8 +170,7 @@ def extract_statements(
             statements = _hedged_after(statements, previous)
         if not has_money:
             continue
-        found = _sentence_statements(art, index, sentence, start)
-        statements.extend(found)
+        statements.extend(_sentence_statements(art, index, sentence, start))
         previous = start
     if headline and lex.cues["followup_hedges"].search(headline) and statements:
         statements = _hedged_after(statements, statements[0].start)  # "Insider: ..." over the lead
@@ -1691,10 +1690,7 @@ def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> 
                 # In an article about PURL, a member's amount with no programme word of its own next to the
                 # joint PURL package is its share ("Three Nordic countries to fund $500m ... Sweden is
                 # pledging $275m").
-                same = s.program == js.program or (
-                    js.program == PURL
-                    and ("programme: default" in s.trace or "programme: article" in s.trace)
-                )
+                same = s.program == js.program or (js.program == PURL and _programme_inferred(s))
                 if near and same and within and s.donors[0] in js.donors:
                     s = replace(
                         s,

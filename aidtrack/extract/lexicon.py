@@ -424,8 +424,8 @@ class Lexicon:
         # language without ``recipient_before`` never sends money elsewhere.
         ukraine = [w for w, f in forms.items() if f.codes == ("UKR",) and f.form != "official"]
         # (a name written as a stem, "Ukraina*", matches its inflected forms: "Ukrainalle", "Ουκρανίας")
-        ukraine_source = "|".join(_stemmed(re.escape(w)) for w in sorted(set(ukraine), key=len, reverse=True))
-        self.ukraine_re = re.compile(rf"(?<![\w-])(?:{ukraine_source or '(?!x)x'})(?!\w)")
+        ukraine_source = WordTable(dict.fromkeys(ukraine), cased=True).source
+        self.ukraine_re = re.compile(rf"(?<![\w-])(?:{ukraine_source})(?!\w)")
         # Ukraine named with other recipients ("provide Ukraine and 18 neighbouring countries with $2bn"):
         # the optional ``shared_recipients`` say what may follow its name.
         shared = "|".join(_cue_regex(e) for e in data.get("shared_recipients", []))
