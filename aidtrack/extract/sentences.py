@@ -7,7 +7,11 @@ import re
 from aidtrack.extract.lexicon import Lexicon
 
 _BOUNDARY = re.compile(
-    r"[.!?][\"”“’)\]]*\s+(?=[\"“‘«„(\[]?(?P<next>\w))|\n\s*\n|\n(?=\s*(?P<line>\S))"
+    # A symbol may open the next sentence before its first word: a flag or other emoji used as a bullet
+    # ("... quickly. 🇱🇹 Lithuania is investing $30m"), a currency sign ("... in May. $500m will go to PURL");
+    # not a dash, which may go on inside a bracket ("200 млн (американских. – ЕП) долларов").
+    r"[.!?][\"”“’)\]]*\s+(?=(?:[^\w\s\"“‘«„(\[.,;:!?'’)\]‐-―…-]{1,8}\s*)?[\"“‘«„(\[]?(?P<next>\w))"
+    r"|\n\s*\n|\n(?=\s*(?P<line>\S))"
     # "... is 720m.The military part ...": a full stop with no space after it, between a small letter or
     # digit and a capitalised word (a page that lost the space between two paragraphs).
     r"|(?<=[^\W_])\.(?=(?P<glued>[^\W\d_])[^\W\d_])"

@@ -112,6 +112,13 @@ def test_cyrillic_sentences_split_on_capitals() -> None:
         ("The civil part is 720m.The military part is SEK 3bn.", ["The civil part is 720m.", "The military part is SEK 3bn."]),
         # No space lost in an abbreviation or a host name; an abbreviation inside a line still holds.
         ("The U.S.Army and nato.int agreed. He paid 5 mln. dollars.", ["The U.S.Army and nato.int agreed.", "He paid 5 mln. dollars."]),
+        # A flag used as a bullet, or a currency sign, may open the next sentence.
+        ("Talks will take time. 🇸🇪 Sweden has a new package. 🇱🇹 Lithuania is putting $30m into arms.",
+         ["Talks will take time.", "🇸🇪 Sweden has a new package.", "🇱🇹 Lithuania is putting $30m into arms."]),
+        ("The list was approved in May. $500m of it goes to PURL.", ["The list was approved in May.", "$500m of it goes to PURL."]),
+        # ... but not a dash inside an editor's bracket, nor an abbreviation before a sign.
+        ("Canada adds 200 mln (U.S. – Ed.) dollars. It pays approx. $5m more.",
+         ["Canada adds 200 mln (U.S. – Ed.) dollars.", "It pays approx. $5m more."]),
     ],
 )  # fmt: skip
 def test_paragraphs_and_lost_spaces_end_sentences(text: str, sentences: list[str]) -> None:

@@ -28,6 +28,8 @@ def lex():
         ("nearly $3 billion", 3e9, "$"),
         ("up to $500 million", 500e6, "$"),
         ("1,500 million euros", 1500e6, "EUR"),
+        ("300 billion won", 300e9, "KRW"),
+        ("2 billion South Korean won", 2e9, "KRW"),
         ("one billion dollars", 1e9, "$"),
         ("€ 300 million", 300e6, "EUR"),
         ("143.4 million US dollars", 143.4e6, "USD"),
@@ -81,6 +83,12 @@ def test_conversion_after_comma_is_folded(lex) -> None:
 
 def test_same_currency_in_parentheses_is_not_a_conversion(lex) -> None:
     assert len(find_money("a C$2bn package (C$680m for PURL)", lex)) == 2
+
+
+def test_same_currency_alone_in_parentheses_restates_the_amount(lex) -> None:
+    # "over £400m (£430m)": a bracket with nothing but one amount in the same currency is no second sum
+    [money] = find_money("a commitment of over £400 million (£430 million) for air defence", lex)
+    assert (money.amount, money.currency) == (400e6, "GBP")
 
 
 def test_numbers_without_currency_are_ignored(lex) -> None:
