@@ -1172,7 +1172,7 @@ def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
     """The sentence opens with this amount ("Approximately $680 million for the purchase of ...", "A further
     €100 million will be provided under ..."): its giver is the one the text named before."""
     pos = _LIST_MARK.match(sentence).end()
-    tail = sentence[money.conversion_end or money.end :].split()
+    tail = sentence[_after_amount(sentence, money) :].split()
     if (
         not _BULLET.match(sentence)
         and len(tail) <= 2
@@ -1593,7 +1593,8 @@ def _contributors_after(
         if m.start <= money.end or m.start >= clause[1] or set(m.codes) <= set(donors):
             continue
         before = sentence[max(money.end, m.start - 30) : m.start]
-        if re.search(r"(?i)\bfrom\s+(?:the\s+)?$", before) or lex.cues["joint_partner_strict"].search(before):
+        source = lex.source_before_re is not None and lex.source_before_re.search(before) is not None
+        if source or lex.cues["joint_partner_strict"].search(before):
             found.update(c for c in m.codes if c not in lex.never_donors and c not in lex.purl_sellers)
     return found
 

@@ -386,6 +386,11 @@ class Lexicon:
         self.amount_from_re = (
             re.compile(rf"\s*(?i:{alternation(froms)})\s+(?:(?i:{fillers})\s+)*") if froms else None
         )
+        # "..., supplemented by contributions from Norway": a source word right before a country named after
+        # a share says it puts money in too.
+        self.source_before_re = (
+            re.compile(rf"(?i:(?<!\w)(?:{alternation(froms)})\s+(?:(?:{fillers})\s+)*)$") if froms else None
+        )
         # "The remaining £100m, to be announced by Healey ..., will come from Norway": a giving phrase of more
         # than one word right before a country after the amount names the giver, whoever is named between.
         multi = [f for f in froms if " " in f.strip()]
