@@ -832,6 +832,11 @@ def _cues_for(
         if len(opening) <= _OPENING_PHRASE_CHARS:
             day, month, named = clause_dates(opening, art.lex, art.published)
             cues = replace(cues, day=day, month=month, month_named=named)
+            # "Last week, Denmark, Norway and Sweden announced $500m": a time phrase that opens the sentence
+            # puts all of it in the past, as it dates all of it.
+            if not cues.marked_new and not find_money(opening, art.lex):
+                head = clause_cues(opening, art.lex, art.published)
+                cues.recap_strong = cues.recap_strong or head.recap_strong
     last = len(clauses) - 1
     if 0 <= k < last and cues.day is None and not cues.month_named:
         # "- The Netherlands ($500m) – announced 4 August", "..., the ministry said on 2 December": a short
