@@ -145,11 +145,12 @@ def find_money(sentence: str, lex: Lexicon) -> list[Money]:
             continue
         if pending and lex.list_gap_re.fullmatch(sentence, pending[-1].end, m.start()):
             # "1.5 million and 3 million dollars", "1,5 y 3 millones de dólares": the list's one currency
-            # (and its one scale, for numbers written without one) is each amount's.
+            # (and its one scale, for numbers written without one) is each amount's. A number with no scale
+            # before an amount with its own sign in front is none of it ("on June 28 and $2.2 billion").
             found.extend(
                 replace(p, currency=currency, amount=p.amount * (scale if p.currency == _NO_SCALE else 1.0))
                 for p in pending
-                if p.currency != _NO_SCALE or scale_word
+                if p.currency != _NO_SCALE or (scale_word and not m.group("pre"))
             )
         pending = []
         amount = _value(m, scale_word, lex) * scale

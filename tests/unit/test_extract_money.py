@@ -85,6 +85,12 @@ def test_same_currency_in_parentheses_is_not_a_conversion(lex) -> None:
     assert len(find_money("a C$2bn package (C$680m for PURL)", lex)) == 2
 
 
+def test_a_day_before_an_amount_with_its_own_sign_is_no_amount(lex) -> None:
+    # "1.5 and 3 million dollars" share a scale and a currency; "June 28 and $2.2 billion" do not
+    found = find_money("The US pledged $150 million on June 28 and $2.2 billion in longer-term funds.", lex)
+    assert [(m.amount, m.currency) for m in found] == [(150e6, "$"), (2.2e9, "$")]
+
+
 def test_same_currency_alone_in_parentheses_restates_the_amount(lex) -> None:
     # "over £400m (£430m)": a bracket with nothing but one amount in the same currency is no second sum
     [money] = find_money("a commitment of over £400 million (£430 million) for air defence", lex)
