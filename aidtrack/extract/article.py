@@ -1357,12 +1357,23 @@ def _umbrella_roles(
             for j in parts
         ):
             roles[i] = "total"
+            if _parts_cover(money, [monies[j] for j in parts]):
+                # ("€29m, of which €15m is humanitarian aid and €14m military aid": each part is a pledge in its
+                # own programme, whatever share word introduces it)
+                roles.update({j: "own" for j in parts})
         else:
             roles.update({j: "part" for j in parts})
         if before:
             roles[i] = "total"  # "Of the $500m package, ...": the total is referred to, not pledged
         break
     return roles
+
+
+def _parts_cover(total: Money, parts: list[Money]) -> bool:
+    """The parts told after a total add up to it (within 1 %, in its currency): the package is told by them
+    ("Denmark gives €29m, of which €15m is humanitarian aid and €14m military aid")."""
+    same = [p.amount for p in parts if p.currency == total.currency]
+    return len(same) == len(parts) and abs(sum(same) - total.amount) <= 0.01 * total.amount
 
 
 # A restatement in another currency is a pledge's own stated conversion within this much (headlines round).

@@ -378,7 +378,8 @@ KIND_RULES: tuple[KindRule, ...] = (
              lambda f: f.umbrella_role in ("total", "container")),
     # "... has passed €1bn, with a recent €100m for F-16s": the newest addition to a sum is news, not a part.
     KindRule("a part of a package", Kind.SHARE,
-             lambda f: f.cues.share or (f.umbrella_role == "part" and not (f.cues.latest and f.has_donors))),
+             lambda f: (f.cues.share and f.umbrella_role != "own")
+             or (f.umbrella_role == "part" and not (f.cues.latest and f.has_donors))),
     KindRule("no donor, a weak total cue", "total",
              lambda f: not f.has_donors and (f.cues.aggregate_weak or f.cues.collective)),
     KindRule("no donor, a weak recap cue", Kind.RECAP, lambda f: not f.has_donors and f.cues.recap_weak),

@@ -261,3 +261,9 @@ def test_ukraine_named_right_before_an_amount_receives_it_though_another_recipie
     shared = "Almanya, Ukrayna ve Moldova'ya 50 milyon euro askeri yardım verecek."
     pledge = next(s for s in extract(shared, published=DAY, language="tr").statements if s.kind == "pledge")
     assert pledge.confidence < REVIEW_THRESHOLD  # shared money goes to review, it is not dropped
+
+
+def test_parts_that_add_up_to_their_package_are_its_pledges_whatever_share_word_opens_them() -> None:
+    # each part in its own programme is counted once; the package is their sum
+    text = "Denmark will give Ukraine €29 million, of which €15 million is humanitarian aid and €14 million goes to PURL."
+    assert sorted(_counted(text)) == [(("DNK",), 14e6, "pledge"), (("DNK",), 15e6, "pledge")]
