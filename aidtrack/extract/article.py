@@ -835,8 +835,7 @@ def _cues_for(
             # "Last week, Denmark, Norway and Sweden announced $500m": a time phrase that opens the sentence
             # puts all of it in the past, as it dates all of it.
             if not cues.marked_new and not find_money(opening, art.lex):
-                head = clause_cues(opening, art.lex, art.published)
-                cues.recap_strong = cues.recap_strong or head.recap_strong
+                cues.recap_strong = cues.recap_strong or art.lex.cues["recap_strong"].fires(opening)
     last = len(clauses) - 1
     if 0 <= k < last and cues.day is None and not cues.month_named:
         # "- The Netherlands ($500m) – announced 4 August", "..., the ministry said on 2 December": a short

@@ -386,17 +386,21 @@ class Lexicon:
         self.amount_from_re = (
             re.compile(rf"\s*(?i:{alternation(froms)})\s+(?:(?i:{fillers})\s+)*") if froms else None
         )
+
+        def right_before_name(words: list[str]) -> re.Pattern[str] | None:
+            """One of ``words`` (and fillers) ending the text: what stands right before a country's name."""
+            return (
+                re.compile(rf"(?i:(?<!\w)(?:{alternation(words)})\s+(?:(?:{fillers})\s+)*)$")
+                if words
+                else None
+            )
+
         # "..., supplemented by contributions from Norway": a source word right before a country named after
         # a share says it puts money in too.
-        self.source_before_re = (
-            re.compile(rf"(?i:(?<!\w)(?:{alternation(froms)})\s+(?:(?:{fillers})\s+)*)$") if froms else None
-        )
+        self.source_before_re = right_before_name(froms)
         # "The remaining £100m, to be announced by Healey ..., will come from Norway": a giving phrase of more
         # than one word right before a country after the amount names the giver, whoever is named between.
-        multi = [f for f in froms if " " in f.strip()]
-        self.giver_phrase_re = (
-            re.compile(rf"(?i:(?<!\w)(?:{alternation(multi)})\s+(?:(?:{fillers})\s+)*)$") if multi else None
-        )
+        self.giver_phrase_re = right_before_name([f for f in froms if " " in f.strip()])
         seps = alternation(data.get("group_separators", []))
         self.group_sep_re = re.compile(rf"^(?:\s|(?:{seps})(?=\W|$)|'s\b|’s\b)*$")
         # Literal pronouns ("It", "The government") and "re:" patterns ("The new package, totaling ...").

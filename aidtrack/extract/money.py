@@ -338,19 +338,18 @@ def _bracketed_conversions(sentence: str, money: Money, later: list[Money], lex:
 
 
 def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> bool:
-    if first.currency == second.currency:
-        # "over £500 million (£575 million)": a bracket holding nothing but one amount in the same currency
-        # restates the amount before it (more exactly, or garbled), it is no second sum.
-        bracket = _CONVERSION_OPENERS.match(sentence[first.end : second.start])
-        return (
-            bracket is not None
-            and bracket.group("open") in _CONVERSION_CLOSERS
-            and _only_connectors(bracket.group("body"), lex)
-            and _CONVERSION_CLOSERS[bracket.group("open")].match(sentence[second.end :]) is not None
-        )
     gap = sentence[first.end : second.start]
     after = sentence[second.end :]
     opened = _CONVERSION_OPENERS.match(gap)
+    if first.currency == second.currency:
+        # "over £500 million (£575 million)": a bracket holding nothing but one amount in the same currency
+        # restates the amount before it (more exactly, or garbled), it is no second sum.
+        return (
+            opened is not None
+            and opened.group("open") in _CONVERSION_CLOSERS
+            and _only_connectors(opened.group("body"), lex)
+            and _CONVERSION_CLOSERS[opened.group("open")].match(after) is not None
+        )
     if not opened and (noun_end := _bracket_after(sentence, first, lex)) > first.end:
         # "a NOK 2bn package ($198m)": the bracket opens after the noun (``_bracket_after`` saw it there)
         opened = _CONVERSION_OPENERS.match(sentence[noun_end : second.start])
