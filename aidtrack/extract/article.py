@@ -32,6 +32,8 @@ from aidtrack.settings import LedgerPolicy
 
 # Below the review threshold (0.6): an analyst confirms it before it counts.
 _DOUBTFUL = 0.5
+# The kind rule of a package whose lines are told only in part (its PURL line does not make all of it PURL).
+_TOLD_IN_PART = "kind: a package told only in part"
 # A pledge another sentence calls a plan or a leak: as a hedged one.
 _HEDGED = 0.4
 _NON_KIND_CONFIDENCE = {Kind.RECAP: 0.8, Kind.AGGREGATE: 0.8, Kind.TARGET: 0.8, Kind.SHARE: 0.8}
@@ -611,6 +613,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         )
         if shared:
             notes.append("money shared with other countries: Ukraine's part is not stated")
+        told_in_part = kind == Kind.PLEDGE and roles.get(i) == "partial"
+        if told_in_part:
+            notes.append("a package whose lines are told only in part: the rest may be untold lines or new money")
         if program_how == "article":
             notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":
@@ -638,7 +643,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                                                 len(monies) > 1, denied)  # fmt: skip
                 if seller_only:
                     confidence = min(confidence, _DOUBTFUL)
-                if unplaced_part or unnamed_partners or shared:
+                if unplaced_part or unnamed_partners or shared or told_in_part:
                     confidence = min(confidence, _DOUBTFUL)
             if kind == Kind.PLEDGE and givers:
                 art.last_pledge_donors = givers
@@ -1355,11 +1360,15 @@ def _umbrella_roles(
             cues.first_in(monies[j].end, monies[j + 1].start if j + 1 < len(monies) else len(sentence))
             for j in parts
         ):
-            roles[i] = "total"
             if _parts_cover(money, [monies[j] for j in parts]):
                 # ("€29m, of which €15m is humanitarian aid and €14m military aid": each part is a pledge in its
                 # own programme, whatever share word introduces it)
+                roles[i] = "total"
                 roles.update({j: "own" for j in parts})
+            else:
+                # "€29m, of which €15m is humanitarian aid": the rest of the package is not told; the whole
+                # goes to review rather than vanish
+                roles[i] = "partial"
         else:
             roles.update({j: "part" for j in parts})
         if before:
@@ -1484,13 +1493,14 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
-    # A package given PURL only by the article's topic, whose PURL money the text names as a part of it
-    # ("a new $95m package ... a $50m contribution to PURL", "SEK 12.9bn ..., of which about SEK 1bn for
-    # PURL"), is a mixed package: the giver's own, not all of it PURL.
+    # A package given PURL only by the article's topic (or, told only in part, by its own PURL line), whose
+    # PURL money the text names as a part of it ("a new $95m package ... a $50m contribution to PURL", "SEK
+    # 12.9bn ..., of which about SEK 1bn for PURL"), is a mixed package: the giver's own, not all of it PURL.
     statements = [
         replace(s, program=BILATERAL, notes=(*(n for n in s.notes if n != _ARTICLE_PROGRAMME),
                                              "a package with a PURL part: not all of it PURL"))
-        if s.kind == Kind.PLEDGE and s.program == PURL and "programme: article" in s.trace
+        if s.kind == Kind.PLEDGE and s.program == PURL
+        and ("programme: article" in s.trace or (_TOLD_IN_PART in s.trace and "programme: sentence" in s.trace))
         and any(
             p.donors == s.donors and p.amount < s.amount and p.program == PURL and "programme: local" in p.trace
             for p in statements[w + 1 :]

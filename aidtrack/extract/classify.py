@@ -375,7 +375,11 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
              lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),
     KindRule("the total of the package whose parts follow", Kind.AGGREGATE,
-             lambda f: f.umbrella_role in ("total", "container")),
+             lambda f: f.umbrella_role in ("total", "container")
+             or (f.umbrella_role == "partial" and (f.cues.aggregate_weak or not f.has_donors))),
+    # "Sweden gives €29m, of which €15m is humanitarian aid": the package, its other lines untold; counted
+    # with its part it could count that part twice, dropped it would vanish. An analyst decides.
+    KindRule("a package told only in part", Kind.PLEDGE, lambda f: f.umbrella_role == "partial"),
     # "... has passed €1bn, with a recent €100m for F-16s": the newest addition to a sum is news, not a part.
     KindRule("a part of a package", Kind.SHARE,
              lambda f: (f.cues.share and f.umbrella_role != "own")

@@ -267,3 +267,21 @@ def test_parts_that_add_up_to_their_package_are_its_pledges_whatever_share_word_
     # each part in its own programme is counted once; the package is their sum
     text = "Denmark will give Ukraine €29 million, of which €15 million is humanitarian aid and €14 million goes to PURL."
     assert sorted(_counted(text)) == [(("DNK",), 14e6, "pledge"), (("DNK",), 15e6, "pledge")]
+
+
+def test_a_package_whose_lines_are_told_only_in_part_goes_to_review_not_away() -> None:
+    # the rest of the package is not told: counted with its part it could count that part twice, dropped it
+    # would vanish; the analyst sees it in review with the reason
+    text = "Sweden will give Ukraine €29 million, of which €15 million is humanitarian aid."
+    statements = extract(text, published=DAY).statements
+    [whole] = [s for s in statements if s.kind == "pledge"]
+    assert (whole.donors, whole.amount) == (("SWE",), 29e6)
+    assert whole.confidence < REVIEW_THRESHOLD
+    assert any("told only in part" in n for n in whole.notes)
+    assert [(s.amount, s.program) for s in statements if s.kind == "share"] == [(15e6, "other")]
+    # its PURL line does not make the whole PURL
+    mixed = extract("Norway's new NOK 5 billion package includes NOK 1 billion for PURL.", published=DAY)
+    assert sorted((s.amount, s.program, s.confidence >= REVIEW_THRESHOLD) for s in mixed.pledges) == [
+        (1e9, "PURL", True),
+        (5e9, "bilateral", False),
+    ]
