@@ -615,7 +615,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             notes.append("money shared with other countries: Ukraine's part is not stated")
         told_in_part = kind == Kind.PLEDGE and roles.get(i) == "partial"
         if told_in_part:
-            notes.append("a package whose lines are told only in part: the rest may be untold lines or new money")
+            notes.append(
+                "a package whose lines are told only in part: the rest may be untold lines or new money"
+            )
         if program_how == "article":
             notes.append(_ARTICLE_PROGRAMME)
         if donor_how == "anaphora":

@@ -237,7 +237,9 @@ def test_a_stem_among_the_aid_words_keeps_a_month_abbreviation_from_reading_an_a
     folder = tmp_path / "en"
     shutil.copytree(LEXICON_DIR / "en", folder)
     cues = (folder / "cues.yaml").read_text(encoding="utf-8")
-    (folder / "cues.yaml").write_text(cues.replace("aid_context: [", 'aid_context: ["paket*", '), encoding="utf-8")
+    (folder / "cues.yaml").write_text(
+        cues.replace("aid_context: [", 'aid_context: ["paket*", '), encoding="utf-8"
+    )
     lex = read_lexicon(folder, language="en")
     assert lex.month_re.search("money in nov paketu for Ukraine") is None
     assert lex.month_re.search("money given in Nov 2025") is not None
