@@ -365,6 +365,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     first_mention = next((m for m in mentions if not any(a <= m.start < b for a, b in relative)), None)
     if (
         first_mention
+        and first_mention.start < monies[0].start  # ("... €100m to help take out Russian missiles")
         and set(first_mention.codes) <= lex.non_aid_subjects
         and not any(
             m.giver and not set(m.codes) <= lex.non_aid_subjects and m.start < monies[0].start
@@ -1350,6 +1351,8 @@ def _umbrella_roles(
         nxt = monies[i + 1]
         before = lex.umbrella_before.search(sentence, 0, money.start)
         after = lex.cues["umbrella_after"].search(sentence, money.end, nxt.start)
+        if after and lex.next_item_re.search(sentence, after.end(), nxt.start):
+            after = None  # "€100m in equipment, including for demining, and €25m for energy": a second item
         if not before and not after:
             continue
         parts = range(i + 1, len(monies))

@@ -366,10 +366,14 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),
     # "In total, the package will be worth €400m", "The new package, totaling DKK 1.4bn": what a package to come
     # or a new one is worth, not a running total.
+    # (A part of a package told in the package's clause is not the total that clause names: "a package that
+    # totals €125m, including roughly €100m for ...".)
     KindRule("a running-total cue", "total",
-             lambda f: ((f.cues.aggregate_strong
-                         or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
-                        and not (f.package_value and (f.cues.future or f.cues.marked_new or f.package_opens) and f.has_donors))
+             lambda f: (f.umbrella_role != "part"
+                        and (f.cues.aggregate_strong
+                             or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
+                        and not (f.package_value and (f.cues.future or f.cues.marked_new or f.package_opens)
+                                 and f.has_donors))
              or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,

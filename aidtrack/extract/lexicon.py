@@ -301,13 +301,20 @@ class Lexicon:
         self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
         list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)
+        # A comma and a list word: the next item of the sentence's list, not the object of the word before
+        # ("€100m in equipment, including for demining, and €25m for energy").
+        self.next_item_re = re.compile(rf",\s*(?:{list_words})(?!\w)", re.I)
         # Between two amounts of one list: "1.5 million and 3 million dollars", "2, 3 und 5 Mio. Euro".
         # ("1,5 milioane, respectiv 3 milioane de dolari": the word for "respectively" may sit in it too.)
         respective = alternation([w for w in cues_data.get("respectively", []) if not w.startswith("re:")])
         # Right before an amount with no currency of its own that takes the currency of the one before it:
-        # a one-word new-commitment marker ("another 25m") or an opening bracket ("the Netherlands (214m)").
+        # a one-word new-commitment marker ("another 25m"), an opening bracket ("the Netherlands (214m)"), or
+        # a word that opens a part of it, a qualifier allowed ("€125m, including roughly 100 million for ...").
+        umbrella = [w for w in cues_data.get("umbrella_after", []) if not w.startswith("re:")]
+        qualifiers = alternation(list(self.qualifiers)) or "(?!x)x"
         self.carried_currency_re = re.compile(
-            rf"(?:(?<!\w)(?i:{alternation(markers) or '(?!x)x'})\s+|\(\s*)$"
+            rf"(?:(?<!\w)(?i:{alternation(markers) or '(?!x)x'})\s+|\(\s*"
+            rf"|(?<!\w)(?i:{alternation(umbrella) or '(?!x)x'})\s+(?:(?i:{qualifiers})\s+)?)$"
         )
         self.list_gap_re = re.compile(
             rf"\s*(?:,|(?:,\s*)?(?:{list_words}))\s*(?:(?:{respective or '(?!x)x'})\s*,?\s*)?", re.I

@@ -285,3 +285,37 @@ def test_a_package_whose_lines_are_told_only_in_part_goes_to_review_not_away() -
         (1e9, "PURL", True),
         (5e9, "bilateral", False),
     ]
+
+
+def test_a_new_package_that_totals_an_amount_is_worth_it_and_its_parts_take_its_currency() -> None:
+    # "totals" right before the amount names one package's value, not a running total; a part opened by
+    # "including" with a qualifier and no currency of its own is in the package's currency
+    text = (
+        "Portugal announced a new package that totals 60 million euros, including roughly 40 million "
+        "directed towards air defence."
+    )
+    statements = extract(text, published=DAY).statements
+    assert [(s.kind, s.amount, s.currency) for s in statements] == [
+        ("pledge", 60e6, "EUR"),
+        ("share", 40e6, "EUR"),
+    ]
+    # a running total still totals
+    assert _counted("Sweden's aid to Ukraine totals SEK 80 billion.") == []
+
+
+def test_a_country_named_after_the_amount_as_the_target_does_not_make_the_sentence_its_own() -> None:
+    text = (
+        "Finland stands with Ukraine. The government will give €30 million to help shoot down Russian "
+        "missiles and drones."
+    )
+    assert [(d, a) for d, a, _ in _counted(text)] == [(("FIN",), 30e6)]
+    # (a Russian subject before the amount still does)
+    assert _counted("Russia's budget puts €30 billion into new missiles for the war.") == []
+
+
+def test_an_amount_after_a_comma_and_a_list_word_is_a_second_item_not_a_part_of_the_first() -> None:
+    text = (
+        "Ireland pledged a further €100 million in non-lethal equipment, including for demining, and €25 million "
+        "to repair Ukraine's energy grid."
+    )
+    assert sorted(_counted(text)) == [(("IRL",), 25e6, "pledge"), (("IRL",), 100e6, "pledge")]
