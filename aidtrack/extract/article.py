@@ -967,6 +967,7 @@ def _assign_donors(
     offset), for distributive lists ("A and B will each give ..."); empty otherwise."""
     out: list[_Assigned] = []
     pronoun = art.lex.anaphora_re.match(sentence)  # "It will also give ...", "The government ..."
+    sources: list[DonorGroup] = []  # the groups named as the source of an amount ("$146m from Canada")
     if len(monies) > 1 and art.lex.cues["respectively"].search(sentence):
         lead = [g for g in groups if g.end <= monies[0].start]
         if lead and 1 < len(lead[-1].members) <= len(monies):
@@ -977,9 +978,12 @@ def _assign_donors(
         lo = monies[i - 1].end if i > 0 else 0
         hi = monies[i + 1].start if i + 1 < len(monies) else len(sentence)
         source = _amount_from(art.lex, sentence, money, groups, hi)
-        window = [g for g in groups if g.start >= lo and g.end <= money.start]
+        # ("$146m from Canada, and $800,000 from a trust fund": a country named as the source of an amount
+        # before is not a giver of this one)
+        window = [g for g in groups if g.start >= lo and g.end <= money.start and g not in sources]
         if source is not None:
             out.append((source.codes, "from", ()))
+            sources.append(source)
             continue
         if window and _collective_acts(art.lex, sentence, window[-1].end, money.start):
             # "Britain will send drones ..., with allies pledging a £450m boost": the allies give it
@@ -1004,7 +1008,7 @@ def _assign_donors(
             # "Foreign donors have provided CZK 93.3bn ..., with the Czech Republic contributing CZK 1.7bn": the
             # collective named before the amount gives it, not the country named after.
             after = []
-        earlier = [g for g in groups if g.end <= money.start]
+        earlier = [g for g in groups if g.end <= money.start and g not in sources]
         named = art.lex.giver_phrase_re
         giver_after = next((g for g in after if named and named.search(sentence, money.end, g.start)), None)
         if (
@@ -1019,6 +1023,7 @@ def _assign_donors(
             after = []
         if giver_after is not None:
             out.append((giver_after.codes, "after", ()))  # "..., will come from Norway via ..."
+            sources.append(giver_after)
         elif i == 0 and after:
             out.append((after[0].codes, "after", ()))
         elif earlier:

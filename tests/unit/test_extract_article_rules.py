@@ -319,3 +319,21 @@ def test_an_amount_after_a_comma_and_a_list_word_is_a_second_item_not_a_part_of_
         "to repair Ukraine's energy grid."
     )
     assert sorted(_counted(text)) == [(("IRL",), 25e6, "pledge"), (("IRL",), 100e6, "pledge")]
+
+
+def test_money_for_ukraine_and_its_allies_goes_to_review() -> None:
+    text = "Sweden will give SEK 300 million to strengthen air defence in Ukraine and its allies."
+    [pledge] = extract(text, published=DAY).pledges
+    assert pledge.confidence < REVIEW_THRESHOLD
+    sv = "Regeringen ger 300 miljoner kronor för att stärka luftförsvaret i Ukraina och dess allierade."
+    [pledge] = extract(sv, published=DAY, language="sv").pledges
+    assert pledge.confidence < REVIEW_THRESHOLD
+
+
+def test_a_country_named_as_the_source_of_one_amount_does_not_give_the_next() -> None:
+    # "$146m from Canada, and $800,000 from a trust fund": the trust fund is no country
+    text = (
+        "Of the total $400 million grant, $250 million comes from Norway, $146 million from Canada, "
+        "and $4 million from a multi-donor trust fund."
+    )
+    assert all(s.donors != ("CAN",) or s.amount == 146e6 for s in extract(text, published=DAY).statements)
