@@ -469,7 +469,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
                           one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
-                          envelope_line, donor_how == "from", opens_with_package)  # fmt: skip
+                          envelope_line, donor_how == "from", opens_with_package,
+                          roles.get(i) == "part" and any(is_package[k] and k not in roles for k in range(i)))  # fmt: skip
         kind, rule = kind_rule(facts)
         if (
             rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")

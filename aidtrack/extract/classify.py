@@ -342,6 +342,9 @@ class KindFacts:
     # The sentence opens with one package as its subject ("The package, which amounts to a total of SEK 7.1bn,
     # is the 15th ..."): a value told of it is that package's worth.
     package_opens: bool = False
+    # A part of a package whose value the sentence states before it ("a package that totals €125m, including
+    # roughly €100m for ..."): the total word there is the package's.
+    package_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -366,10 +369,9 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("annual levels compared across years", None, lambda f: f.annual_level),
     # "In total, the package will be worth €400m", "The new package, totaling DKK 1.4bn": what a package to come
     # or a new one is worth, not a running total.
-    # (A part of a package told in the package's clause is not the total that clause names: "a package that
-    # totals €125m, including roughly €100m for ...".)
+    # (A part of a package told in the package's clause is not the total that clause names.)
     KindRule("a running-total cue", "total",
-             lambda f: (f.umbrella_role != "part"
+             lambda f: (not f.package_part
                         and (f.cues.aggregate_strong
                              or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
                         and not (f.package_value and (f.cues.future or f.cues.marked_new or f.package_opens)
