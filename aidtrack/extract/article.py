@@ -176,7 +176,7 @@ def extract_statements(
         previous = start
     if headline and lex.cues["followup_hedges"].search(headline) and statements:
         statements = _hedged_after(statements, statements[0].start)  # "Insider: ..." over the lead
-    return _article_pass(statements, _headings(text, art.spans, headline))
+    return _article_pass(statements, _headings(text, art.spans, headline), lex)
 
 
 # The note on a pledge that a sentence after it (or the headline) calls a proposal or a leak.
@@ -1413,7 +1413,19 @@ def _restates(s: Statement, other: Statement) -> bool:
 _SHARE_REACH = 3000
 
 
-def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None = None) -> list[Statement]:
+def _for_military(sentence: str, lex: Lexicon) -> bool:
+    """The sentence tells of military aid only ("a new C$2bn military aid package")."""
+    return lex.cues["military_aid"].fires(sentence) and not lex.cues["civilian_aid"].fires(sentence)
+
+
+def _for_civilian(sentence: str, lex: Lexicon) -> bool:
+    """The sentence tells of civilian aid only ("a further $31m for humanitarian relief")."""
+    return lex.cues["civilian_aid"].fires(sentence) and not lex.cues["military_aid"].fires(sentence)
+
+
+def _breakdowns(
+    statements: list[Statement], heads: list[tuple[int, int]] | None = None, lex: Lexicon | None = None
+) -> list[Statement]:
     """A pledge followed by smaller amounts of the same givers and currency that add up to it ("a further
     NZ$16m ... an additional $6m in military assistance and $10m in humanitarian assistance"): those amounts
     are its parts, not pledges of their own."""
@@ -1486,12 +1498,15 @@ def _breakdowns(statements: list[Statement], heads: list[tuple[int, int]] | None
         if PACKAGE_VALUE not in whole.trace and not broken_down:
             continue
         total = 0.0
+        military = lex is not None and _for_military(whole.quote, lex)
         for k in range(w + 1, len(statements)):
             part = statements[k]
             if part.kind != Kind.PLEDGE or part.start == whole.start or k in parts_of:
                 continue
             if part.donors != whole.donors or part.currency != whole.currency:
                 continue
+            if military and lex is not None and _for_civilian(part.quote, lex):
+                continue  # "a C$2bn military aid package ... a further $31m for humanitarian relief": its own
             total += part.amount
             if part.amount >= whole.amount or total > whole.amount * 1.01:
                 break
@@ -1692,11 +1707,13 @@ def _widest_partners(statements: list[Statement]) -> list[Statement]:
     return out
 
 
-def _article_pass(statements: list[Statement], heads: list[tuple[int, int]]) -> list[Statement]:
+def _article_pass(
+    statements: list[Statement], heads: list[tuple[int, int]], lex: Lexicon | None = None
+) -> list[Statement]:
     """Across sentences: a single donor's amount next to a joint package of the same programme it belongs
     to is a share; a headline's pledge the body tells is the body's; the same pledge repeated in one
     article is kept once."""
-    statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements, heads), heads))
+    statements = _parts_told_alone(_headlines_told_by_body(_breakdowns(statements, heads, lex), heads))
     statements = _widest_partners(_joint_from_shares(statements))
     joint = [s for s in statements if s.kind == Kind.PLEDGE and len(s.donors) > 1]
     out: list[Statement] = []

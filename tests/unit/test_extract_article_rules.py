@@ -337,3 +337,14 @@ def test_a_country_named_as_the_source_of_one_amount_does_not_give_the_next() ->
         "and $4 million from a multi-donor trust fund."
     )
     assert all(s.donors != ("CAN",) or s.amount == 146e6 for s in extract(text, published=DAY).statements)
+
+
+def test_a_civilian_sum_after_a_military_package_is_money_of_its_own() -> None:
+    package = "Canada unveiled a new C$2 billion military aid package for Ukraine on Sunday."
+    civilian = (
+        package + " Ottawa also pledged a further $31 million for humanitarian relief and reconstruction."
+    )
+    assert sorted(a for _, a, _ in _counted(civilian)) == [31e6, 2e9]
+    # a smaller military sum is still most likely a line of the package: an analyst decides
+    military = package + " Ottawa will also provide $220 million for drones and electronic warfare."
+    assert [a for _, a, _ in _counted(military)] == [2e9]
