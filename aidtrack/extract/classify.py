@@ -184,7 +184,9 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
     exceptions = lex.cues["non_aid_exceptions"].spans(text)
     subset = _subset_cues(lex)
     return ClauseCues(
-        target=_fires("target_strong", text, lex),
+        # ("Requirements", "necessidades" inside the programme's own name are no goal: "PURL [iniciativa das
+        # necessidades prioritárias da Ucrânia]")
+        target=_fires("target_strong", text, lex, lex.cues["purl"].spans(text)),
         aggregate_strong=_fires("aggregate_strong", text, lex, not_totals),
         aggregate_weak=_fires("aggregate_weak", text, lex),
         total_word=_fires("total_words", text, lex, not_totals),

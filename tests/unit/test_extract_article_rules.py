@@ -348,3 +348,23 @@ def test_a_civilian_sum_after_a_military_package_is_money_of_its_own() -> None:
     # a smaller military sum is still most likely a line of the package: an analyst decides
     military = package + " Ottawa will also provide $220 million for drones and electronic warfare."
     assert [a for _, a, _ in _counted(military)] == [2e9]
+
+
+def test_a_goal_word_inside_the_programmes_own_name_is_no_goal() -> None:
+    text = (
+        "Portugal vai participar no PURL. \"Vamos investir 10 milhões de euros no PURL [iniciativa das necessidades "
+        "prioritárias da Ucrânia]\", disse o ministro."
+    )
+    assert _counted(text, language="pt") == [(("PRT",), 10e6, "pledge")]
+
+
+def test_a_ministers_we_in_the_verb_refers_to_the_giver_named_before() -> None:
+    # Portuguese, Spanish and Italian leave the pronoun out: "Vamos dar", "Hemos decidido", "Abbiamo deciso"
+    cases = {
+        "pt": ("Portugal apoia a Ucrânia. \"Vamos dar mais 10 milhões de euros para drones\", disse o ministro.", "PRT"),
+        "es": ("España apoya a Ucrania. \"Hemos decidido aportar 10 millones de euros para drones\", dijo la ministra.", "ESP"),
+        "it": ("L'Italia sostiene l'Ucraina. \"Abbiamo deciso di stanziare 10 milioni di euro per i droni\", ha detto il ministro.",
+               "ITA"),
+    }  # fmt: skip
+    for language, (text, donor) in cases.items():
+        assert [(d, a) for d, a, _ in _counted(text, language=language)] == [((donor,), 10e6)], language
