@@ -352,8 +352,8 @@ def test_a_civilian_sum_after_a_military_package_is_money_of_its_own() -> None:
 
 def test_a_goal_word_inside_the_programmes_own_name_is_no_goal() -> None:
     text = (
-        "Portugal vai participar no PURL. \"Vamos investir 10 milhões de euros no PURL [iniciativa das necessidades "
-        "prioritárias da Ucrânia]\", disse o ministro."
+        'Portugal vai participar no PURL. "Vamos investir 10 milhões de euros no PURL [iniciativa das necessidades '
+        'prioritárias da Ucrânia]", disse o ministro.'
     )
     assert _counted(text, language="pt") == [(("PRT",), 10e6, "pledge")]
 
