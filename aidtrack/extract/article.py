@@ -470,7 +470,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
                           one_package, _goes_elsewhere(sentence, clause, money, min(hi, clause[1]), lex),
                           envelope_line, donor_how == "from", opens_with_package,
-                          roles.get(i) == "part" and any(is_package[k] and k not in roles for k in range(i)))  # fmt: skip
+                          roles.get(i) == "part" and any(is_package[k] and k not in roles for k in range(i)),
+                          bool(donors) and bool(_joint_partners(sentence, [m for m in mentions if m.end <= money.start],
+                                                                lex) - set(donors)))  # fmt: skip
         kind, rule = kind_rule(facts)
         if (
             rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")

@@ -347,6 +347,9 @@ class KindFacts:
     # A part of a package whose value the sentence states before it ("a package that totals €125m, including
     # roughly €100m for ..."): the total word there is the package's.
     package_part: bool = False
+    # partners named with the giver before the amount ("Sweden is joining the Netherlands and Norway in a
+    # package worth a total of $500m"): a package's value told in the present is their joint pledge
+    partners_named: bool = False
 
 
 @dataclass(frozen=True)
@@ -376,9 +379,10 @@ KIND_RULES: tuple[KindRule, ...] = (
              lambda f: (not f.package_part
                         and (f.cues.aggregate_strong
                              or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
-                        and not (f.package_value and (f.cues.future or f.cues.marked_new or f.package_opens)
-                                 and f.has_donors))
-             or (f.cues.joint_total and f.n_donors < 2 and not f.cues.pledge_verb)),
+                        and not (f.package_value and f.has_donors
+                                 and (f.cues.future or f.cues.marked_new or f.package_opens
+                                      or (f.partners_named and not f.cues.past_verb))))
+             or (f.cues.joint_total and f.n_donors < 2 and not f.partners_named and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
              lambda f: f.cues.recap_strong or is_past(f.cues, f.published)),

@@ -368,3 +368,15 @@ def test_a_ministers_we_in_the_verb_refers_to_the_giver_named_before() -> None:
     }  # fmt: skip
     for language, (text, donor) in cases.items():
         assert [(d, a) for d, a, _ in _counted(text, language=language)] == [((donor,), 10e6)], language
+
+
+def test_partners_named_with_the_giver_make_a_packages_total_their_joint_pledge() -> None:
+    text = (
+        "Sweden teams up with the Netherlands, Norway and Britain on a package worth a total of $500 million."
+    )
+    assert _counted(text) == [(("GBR", "NLD", "NOR", "SWE"), 5e8, "pledge")]
+    # what partners sent over the years stays a running total
+    assert _counted("Together with Norway, Sweden has sent packages worth a total of $5 billion.") == []
+    # joining others "by funding" is following them, each with its own money
+    text = "Germany is joining the Netherlands and the Nordic countries by funding a PURL package of up to $500 million."
+    assert [d for d, _, _ in _counted(text)] == [("DEU",)]
