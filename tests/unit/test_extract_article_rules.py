@@ -380,3 +380,11 @@ def test_partners_named_with_the_giver_make_a_packages_total_their_joint_pledge(
     # joining others "by funding" is following them, each with its own money
     text = "Germany is joining the Netherlands and the Nordic countries by funding a PURL package of up to $500 million."
     assert [d for d, _, _ in _counted(text)] == [("DEU",)]
+
+
+def test_how_a_loan_is_financed_is_not_a_budget_line() -> None:
+    text = (
+        "EU leaders decided to grant Ukraine a loan of €90 billion for 2026-2027, based on borrowing on capital "
+        "markets and secured by EU budget reserves."
+    )
+    assert _counted(text, published=datetime.date(2025, 12, 19)) == [(("EUU",), 9e10, "pledge")]
