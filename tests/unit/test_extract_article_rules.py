@@ -388,3 +388,8 @@ def test_how_a_loan_is_financed_is_not_a_budget_line() -> None:
         "markets and secured by EU budget reserves."
     )
     assert _counted(text, published=datetime.date(2025, 12, 19)) == [(("EUU",), 9e10, "pledge")]
+
+
+def test_an_increment_that_will_bring_a_total_to_a_new_level_is_the_pledge() -> None:
+    text = "The new tranche worth €500 million will now bring the total EU contribution for Ukraine to €3.1 billion."
+    assert _counted(text) == [(("EUU",), 5e8, "pledge")]
