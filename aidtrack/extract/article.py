@@ -462,9 +462,14 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         value = values[i]
         # "In total, the package will be worth €400m" names one package's value; a total cue after the amount
         # ("... totalling SEK 75bn over three years") still makes it a sum.
-        one_package = value and not (
-            lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
-            or lex.cues["total_words"].search(sentence, money.end, clause[1])
+        # A sum still to be given is no running total ("Latvia will provide military aid totaling $120m this year
+        # alone").
+        one_package = value and (
+            (cues.future and cues.pledge_verb)
+            or not (
+                lex.cues["aggregate_strong"].search(sentence, money.end, clause[1])
+                or lex.cues["total_words"].search(sentence, money.end, clause[1])
+            )
         )
         hi = monies[i + 1].start if i + 1 < len(monies) else clause[1]
         facts = KindFacts(money, period, cues, bool(donors), role, art.published, len(donors), i in annual,
