@@ -398,7 +398,9 @@ def test_an_increment_that_will_bring_a_total_to_a_new_level_is_the_pledge() -> 
 def test_a_sum_still_to_be_given_for_this_year_is_a_pledge_not_a_running_total() -> None:
     text = "Latvia will provide Ukraine with military aid totaling €100 million this year alone."
     assert _counted(text) == [(("LVA",), 1e8, "pledge")]
-    assert _counted("Latvia has provided Ukraine with military aid totaling €100 million this year alone.") == []
+    assert (
+        _counted("Latvia has provided Ukraine with military aid totaling €100 million this year alone.") == []
+    )
 
 
 def test_weapons_drawn_from_a_militarys_own_stocks_are_aid_not_a_stock_market() -> None:
