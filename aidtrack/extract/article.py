@@ -1730,9 +1730,19 @@ def _article_pass(
     defaulted: dict[tuple[object, ...], int] = {}
     named: set[tuple[object, ...]] = set()  # the same, for pledges read with a programme of their own
     converted = [s for s in statements if s.kind == Kind.PLEDGE and s.conversion is not None]
+    told_before = [s for s in statements if s.kind == Kind.RECAP and s.conversion is not None]
     for s in statements:
         if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in converted):
             continue  # "Norway gives about $150m" beside "NOK 1.5bn (about $150m)": one pledge, in its own currency
+        if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in told_before):
+            # "Norway's US$695m will go towards Patriots" beside the background "approved a donation of NOK 7bn
+            # (US$695m)": the same money, background as it is there
+            s = replace(
+                s,
+                kind=Kind.RECAP,
+                confidence=_NON_KIND_CONFIDENCE[Kind.RECAP],
+                notes=(*s.notes, "the background sum told before, in the currency the text converted it to"),
+            )
         if s.kind == Kind.PLEDGE and len(s.donors) == 1:
             for js in joint:
                 near = abs(js.start - s.start) <= _SHARE_REACH and js.start != s.start

@@ -406,3 +406,12 @@ def test_a_sum_still_to_be_given_for_this_year_is_a_pledge_not_a_running_total()
 def test_weapons_drawn_from_a_militarys_own_stocks_are_aid_not_a_stock_market() -> None:
     text = "Canada will send Ukraine a C$50 million package drawn from stocks of the armed forces."
     assert _counted(text) == [(("CAN",), 5e7, "pledge")]
+
+
+def test_a_pledge_restating_a_background_sum_in_its_converted_currency_is_background_too() -> None:
+    text = (
+        "Norway's US$695 million will go towards Patriot air defence systems. In August, the government approved "
+        "a donation of NOK 7 billion (US$695 million) to Ukraine."
+    )
+    statements = extract(text, published=datetime.date(2025, 10, 1)).statements
+    assert [(s.kind, s.amount) for s in statements] == [("recap", 695e6), ("recap", 7e9)]
