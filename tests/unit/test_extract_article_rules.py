@@ -415,3 +415,11 @@ def test_a_pledge_restating_a_background_sum_in_its_converted_currency_is_backgr
     )
     statements = extract(text, published=datetime.date(2025, 10, 1)).statements
     assert [(s.kind, s.amount) for s in statements] == [("recap", 695e6), ("recap", 7e9)]
+
+
+def test_a_giver_that_joins_partners_in_a_package_gives_it_with_them_in_german() -> None:
+    text = (
+        "Schweden schließt sich mit den Niederlanden, Norwegen und dem Vereinigten Königreich zu einem Paket von "
+        "insgesamt 500 Millionen Dollar zusammen."
+    )
+    assert _counted(text, language="de") == [(("GBR", "NLD", "NOR", "SWE"), 5e8, "pledge")]
