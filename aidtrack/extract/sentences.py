@@ -42,8 +42,10 @@ def split_sentences(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         nxt = m.group("next")
-        if nxt is not None and not (nxt.isupper() or nxt.isdigit()):
-            continue  # a new sentence starts with a capital (any script) or a digit
+        if nxt is not None and not (nxt.isupper() or nxt.isdigit()) and "\n" not in m.group(0):
+            # a new sentence starts with a capital (any script) or a digit, or on a new line after a full stop
+            # ("... quickly.\nđŤđŽ Finland has announced": a bullet emoji the page's encoding garbled)
+            continue
         glued = m.group("glued")
         if glued is not None and not (
             glued.isupper() and (text[m.start() - 1].islower() or text[m.start() - 1].isdigit())

@@ -116,6 +116,10 @@ def test_cyrillic_sentences_split_on_capitals() -> None:
         ("Talks will take time. 🇸🇪 Sweden has a new package. 🇱🇹 Lithuania is putting $30m into arms.",
          ["Talks will take time.", "🇸🇪 Sweden has a new package.", "🇱🇹 Lithuania is putting $30m into arms."]),
         ("The list was approved in May. $500m of it goes to PURL.", ["The list was approved in May.", "$500m of it goes to PURL."]),
+        # A new line after a full stop ends the sentence whatever opens the next (a bullet the page's encoding
+        # garbled); a hard-wrapped line with no full stop goes on.
+        ("Talks will take time.\nđŤđŽ Finland has a new package.", ["Talks will take time.", "đŤđŽ Finland has a new package."]),
+        ("Ukraine will get\nover a billion euros.", ["Ukraine will get\nover a billion euros."]),
         # ... but not a dash inside an editor's bracket, nor an abbreviation before a sign.
         ("Canada adds 200 mln (U.S. – Ed.) dollars. It pays approx. $5m more.",
          ["Canada adds 200 mln (U.S. – Ed.) dollars.", "It pays approx. $5m more."]),
