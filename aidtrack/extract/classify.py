@@ -347,7 +347,7 @@ class KindFacts:
     # A part of a package whose value the sentence states before it ("a package that totals €125m, including
     # roughly €100m for ..."): the total word there is the package's.
     package_part: bool = False
-    # partners named with the giver before the amount ("Sweden is joining the Netherlands and Norway in a
+    # partners named with the giver before the amount ("Sweden teams up with the Netherlands and Norway on a
     # package worth a total of $500m"): a package's value told in the present is their joint pledge
     partners_named: bool = False
 
