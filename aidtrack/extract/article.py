@@ -884,6 +884,16 @@ def _cues_for(
         # tells of the thing its head names, a sale stays a sale.
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.non_aid = head.non_aid
+    if (
+        k > 1
+        and art.lex.relative_opener.match(sentence, clauses[k - 1][0])
+        and not art.lex.clause_break.pattern.match(sentence, clause[0])
+    ):
+        # "The potential sales, which the department notified to Congress, include $150m for ...": after the
+        # relative clause the main clause goes on; its sale stays a sale, its doubt a doubt.
+        head = clause_cues(sentence[clauses[k - 2][0] : clauses[k - 2][1]], art.lex, art.published)
+        cues.non_aid = cues.non_aid or head.non_aid
+        cues.hedge = cues.hedge or head.hedge
     following = sentence[clauses[k + 1][0] : clauses[k + 1][1]] if 0 <= k < last else ""
     value = art.lex.cues["package_value"].search(sentence, clause[0], clause[1]) if following else None
     if (

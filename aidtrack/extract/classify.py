@@ -209,7 +209,8 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         non_aid=_fires("non_aid", text, lex, exceptions)
         or (_fires("non_aid_soft", text, lex, exceptions) and not lex.cues["purl"].search(text)),
         negation=_fires("negations", text, lex),
-        hedge=_fires("hedges", text, lex),
+        # ("su proposta del Ministro ... ha stanziato": on the minister's proposal, the decision is taken)
+        hedge=_fires("hedges", text, lex, lex.cues["hedge_exceptions"].spans(text)),
         pledge_verb=_fires("pledge_verbs", text, lex),
         past_verb=_fires("past_verbs", text, lex),
         said=_fires("speech_verbs", text, lex),
@@ -378,7 +379,10 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule("a running-total cue", "total",
              lambda f: (not f.package_part
                         and (f.cues.aggregate_strong
-                             or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)))
+                             or (f.cues.total_word and not (f.cues.future and f.cues.pledge_verb and f.has_donors)
+                                 # "A, B and C together allocated a total of €429m": their joint package
+                                 and not (f.cues.joint_total and f.n_donors >= 2
+                                          and (f.cues.pledge_verb or f.cues.past_verb))))
                         and not (f.package_value and f.has_donors
                                  and (f.cues.future or f.cues.marked_new or f.package_opens
                                       or (f.partners_named and not f.cues.past_verb))))

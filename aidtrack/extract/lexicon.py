@@ -188,7 +188,7 @@ class Lexicon:
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
             "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program", "aside_openers",
             "cue_postpositions", "recap_run_openers", "latest_markers", "followup_hedges", "joint_support", "price_prepositions",
-            "military_aid", "civilian_aid",
+            "military_aid", "civilian_aid", "hedge_exceptions",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))

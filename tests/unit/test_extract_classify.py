@@ -966,3 +966,59 @@ def test_a_sentence_that_only_converts_the_amount_before_is_no_second_pledge() -
     assert [(p.amount, p.currency) for p in extract(text).pledges] == [(5e9, "NOK")]
     da = "Norge giver Ukraine 5 milliarder norske kroner i ny militær støtte. Det svarer til 3 milliarder danske kroner."
     assert [(p.amount, p.currency) for p in extract(da, language="da").pledges] == [(5e9, "NOK")]
+
+
+def test_a_decision_taken_on_a_ministers_proposal_is_no_proposal(tmp_path) -> None:
+    """``hedge_exceptions`` cancel a hedge word they cover: "on the proposal of" says how a decision was
+    reached. Without the key the same sentence is doubtful again, and a real proposal stays doubtful."""
+    text = "On the proposal of the foreign minister, Italy has allocated €15 million to the Ukraine Energy Support Fund."
+    [p] = extract(text).pledges
+    assert (p.donors, p.amount) == (("ITA",), 15e6) and p.confidence >= REVIEW_THRESHOLD
+    [s] = extract("Italy proposes to allocate €15 million to the Ukraine Energy Support Fund.").statements
+    assert s.confidence < REVIEW_THRESHOLD
+    [p] = extract(
+        "Su proposta del ministro degli Esteri, l'Italia ha stanziato 15 milioni di euro per il Fondo di sostegno "
+        "energetico dell'Ucraina.",
+        language="it",
+    ).pledges
+    assert p.confidence >= REVIEW_THRESHOLD
+    folder = tmp_path / "en"
+    shutil.copytree(LEXICON_DIR / "en", folder)
+    cues = yaml.safe_load((folder / "cues.yaml").read_text(encoding="utf-8"))
+    del cues["hedge_exceptions"]
+    (folder / "cues.yaml").write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
+    [s] = extract_statements(text, read_lexicon(folder), None, None)
+    assert s.confidence < REVIEW_THRESHOLD
+
+
+def test_the_main_clause_after_a_relative_clause_keeps_its_sale() -> None:
+    text = "The planned sales, which the State Department approved on Friday, include $200 million for spare parts."
+    assert not extract(text, published=datetime.date(2025, 9, 1)).pledges
+    text = "The Dutch package, which was announced on Monday, includes €250 million for air defence."
+    assert [p.donors for p in extract(text, published=datetime.date(2025, 9, 1)).statements] == [("NLD",)]
+
+
+def test_named_givers_who_together_commit_a_total_make_a_joint_package() -> None:
+    day = datetime.date(2025, 9, 1)
+    [p] = extract("On Monday Denmark, Norway and Sweden together committed a total of $500 million for PURL.",
+                  published=day).pledges  # fmt: skip
+    assert (p.donors, p.amount, p.program) == (("DNK", "NOR", "SWE"), 5e8, "PURL")
+    # a perfect tense over a span is still what they have given so far
+    result = extract(
+        "Norway, Poland and Germany have together given a total of €4 billion since 2022.", published=day
+    )
+    assert not result.pledges and [a.amount for a in result.aggregates] == [4e9]
+
+
+def test_a_request_to_a_legislature_and_authority_left_are_no_pledges() -> None:
+    day = datetime.date(2023, 8, 10)
+    for text in (
+        "The White House asked Congress on Thursday for more than $20 billion for Ukraine and other needs.",
+        "The administration will pair it with a $10 billion request for disaster relief at home.",
+        "The Pentagon still retains about $4 billion in presidential drawdown authority for Ukraine.",
+        "The Defense Department has the authority to send up to $5 billion in weapons from its own stocks.",
+    ):
+        assert not extract(text, published=day).pledges, text
+    [p] = extract("The Pentagon announced a new $400 million package under presidential drawdown authority.",
+                  published=day).pledges  # fmt: skip
+    assert p.amount == 4e8
