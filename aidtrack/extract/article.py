@@ -914,11 +914,31 @@ def _cues_for(
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         if head.recap_strong and not (cues.future or cues.marked_new or cues.day or cues.month_named):
             cues.recap_strong = True
+    if k > 0 and cues.recap_strong and cues.day is None and not cues.month_named:
+        cues = _list_item_of_news(sentence, clauses, clause, cues, art)
     lead = sentence.find(",")
     if 0 < lead <= _OPENING_PHRASE_CHARS and art.lex.cues["share_cues"].search(sentence[:lead]):
         # "Of the total, €30bn will go to ..., while €60bn will ...": every amount after it is a part.
         if not find_money(sentence[:lead], art.lex):
             cues.share = True
+    return cues
+
+
+def _list_item_of_news(
+    sentence: str, clauses: list[tuple[int, int]], clause: tuple[int, int], cues: ClauseCues, art: _Article
+) -> ClauseCues:
+    """ "Five allies announced new pledges this week, including Canada (€171m), as well as Norway, Poland and
+    Germany which committed a combined €429m": an item of a list the opening clause announces as new tells of
+    that news; its relative clause ("which committed") is no recap. Any other recap cue of the item stands."""
+    head = clause_cues(sentence[clauses[0][0] : clauses[0][1]], art.lex, art.published)
+    opener = art.lex.cues["list_openers"].pattern.search(sentence, clauses[0][0], clause[0])
+    if opener is None or head.recap_strong or is_past(head, art.published):
+        return cues
+    text = sentence[clause[0] : clause[1]]
+    # the clause read without its relative pronoun: "which had already committed" still recaps
+    blanked = art.lex.relative_word.sub(lambda m: " " * len(m.group(0)), text)
+    if blanked != text and not art.lex.cues["recap_strong"].fires(blanked):
+        return replace(cues, recap_strong=False, marked_new=True)
     return cues
 
 
@@ -954,6 +974,8 @@ def _pledge_confidence(
         and donor_how
         not in ("from", "numbered group", "anaphora")  # (a group read before: its own sentence judged it)
         and not lex.cues["joint_cues"].search(sentence)
+        # "Norway, Poland and Germany committed a combined €429m": told as one sum of theirs
+        and not lex.cues["joint_total"].search(sentence)
     ):
         # "A and B gave $30m and $12m": who gave which? "Ukraine will receive $71m from A and B": most often
         # the outlet's sum of two pledges, not one joint package.

@@ -188,7 +188,7 @@ class Lexicon:
             "year_spans", "year_openers", "lead_articles", "speech_verbs", "part_after", "aggregate_exceptions", "total_words",
             "negation_contrast", "negation_subordinators", "partial_markers", "bilateral_program", "aside_openers",
             "cue_postpositions", "recap_run_openers", "latest_markers", "followup_hedges", "joint_support", "price_prepositions",
-            "military_aid", "civilian_aid", "hedge_exceptions",
+            "military_aid", "civilian_aid", "hedge_exceptions", "list_openers",
         ):  # fmt: skip
             self.cues[key] = CueSet(cues.get(key, []))
         self.clause_break = CueSet(cues.get("clause_breaks", []))
@@ -199,6 +199,10 @@ class Lexicon:
         )
         # Anchored matchers, used with ``match(text, pos)``.
         self.relative_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('relative_openers', []))})\b")
+        # the same words anywhere in a clause ("... and Germany which committed ..."); never matches when none
+        self.relative_word = re.compile(
+            rf"(?i:\b(?:{alternation(cues.get('relative_openers', [])) or '(?!x)x'})\b)"
+        )
         self.attached_opener = re.compile(rf"[,\s]*(?i:{alternation(cues.get('attached_openers', []))})\b")
         parallel = cues.get("parallel_openers", [])
         self.parallel_opener = re.compile(rf"[,\s]*(?i:{alternation(parallel)})\b") if parallel else None

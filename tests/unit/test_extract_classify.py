@@ -1022,3 +1022,26 @@ def test_a_request_to_a_legislature_and_authority_left_are_no_pledges() -> None:
     [p] = extract("The Pentagon announced a new $400 million package under presidential drawdown authority.",
                   published=day).pledges  # fmt: skip
     assert p.amount == 4e8
+
+
+def test_an_item_of_a_list_of_new_pledges_is_news_even_in_a_relative_clause() -> None:
+    day = datetime.date(2025, 12, 4)
+    text = (
+        "Four allies announced new PURL pledges on Tuesday, including Belgium (€100 million), as well as Denmark "
+        "and Sweden which committed a combined €300 million."
+    )
+    assert [(p.donors, p.amount) for p in extract(text, published=day).pledges] == [
+        (("BEL",), 1e8),
+        (("DNK", "SWE"), 3e8),
+    ]
+    # the item's own recap cue still holds ("had committed ... earlier")
+    earlier = text.replace(
+        "which committed a combined €300 million.", "which had committed a combined €300 million earlier."
+    )
+    assert [p.donors for p in extract(earlier, published=day).pledges] == [("BEL",)]
+    # without a list of new pledges, "which committed" tells of the past
+    plain = (
+        "Belgium announced €100 million for PURL on Tuesday, as well as Denmark and Sweden which committed a "
+        "combined €300 million."
+    )
+    assert [p.donors for p in extract(plain, published=day).pledges] == [("BEL",)]
