@@ -402,6 +402,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             cues = replace(cues, target=False)  # "$15m for an initiative aimed at ...": a purpose, not a goal
         if art.hedged_list and not cues.hedge:
             cues = replace(cues, hedge=True)
+        if cues.marked_new and _new_only_for_another(sentence, clause, money, monies, lex):
+            # "U.S. aid totals $68bn, and the White House has asked for another $37.7bn": "another" is the
+            # other amount's, not this one's
+            cues = replace(cues, marked_new=False)
         if not cues.recap_strong and (
             art.background
             or art.recap_list
@@ -922,6 +926,22 @@ def _cues_for(
         if not find_money(sentence[:lead], art.lex):
             cues.share = True
     return cues
+
+
+def _new_only_for_another(
+    sentence: str, clause: tuple[int, int], money: Money, monies: list[Money], lex: Lexicon
+) -> bool:
+    """Every new-commitment marker of the clause stands right before another amount of it ("another $37.7bn")."""
+    others = [m for m in monies if m is not money and clause[0] <= m.start < clause[1]]
+    marks = list(lex.cues["new_markers"].pattern.finditer(sentence, clause[0], clause[1]))
+
+    def right_before(mark: re.Match[str], m: Money) -> bool:
+        gap = sentence[mark.end() : m.start]
+        return m.start >= mark.end() and len(gap) <= 24 and len(gap.split()) <= 2
+
+    return bool(others and marks) and all(
+        any(right_before(mark, o) for o in others) and not right_before(mark, money) for mark in marks
+    )
 
 
 def _list_item_of_news(

@@ -191,7 +191,8 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         aggregate_weak=_fires("aggregate_weak", text, lex),
         total_word=_fires("total_words", text, lex, not_totals),
         collective=_fires("collective", text, lex),
-        recap_strong=_fires("recap_strong", text, lex),
+        # (not by the start of a period: "since the war started a year ago")
+        recap_strong=_fires("recap_strong", dated, lex),
         recap_weak=_fires("recap_weak", text, lex),
         share=bool(share_spans),
         joint_total=_fires("joint_total", text, lex),

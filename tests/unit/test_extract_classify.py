@@ -1045,3 +1045,22 @@ def test_an_item_of_a_list_of_new_pledges_is_news_even_in_a_relative_clause() ->
         "combined €300 million."
     )
     assert [p.donors for p in extract(plain, published=day).pledges] == [("BEL",)]
+
+
+def test_a_new_marker_belongs_to_the_amount_right_after_it() -> None:
+    result = extract(
+        "U.S. aid to Ukraine totals $68 billion, and the administration has asked Congress for another $37 billion.",
+        published=datetime.date(2023, 8, 10),
+    )
+    assert not result.pledges and [a.amount for a in result.aggregates] == [68e9]
+
+
+def test_the_start_of_a_period_neither_dates_nor_totals_a_pledge() -> None:
+    text = (
+        "Japan pledged $5.5 billion in humanitarian aid to Ukraine on Monday, roughly quadrupling its support since "
+        "the war began nearly a year ago."
+    )
+    [p] = extract(text, published=datetime.date(2023, 2, 20)).pledges
+    assert (p.donors, p.amount) == (("JPN",), 5.5e9)
+    recap = "Japan pledged $5.5 billion in humanitarian aid to Ukraine nearly a year ago."
+    assert not extract(recap, published=datetime.date(2023, 2, 20)).pledges
