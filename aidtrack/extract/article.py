@@ -70,6 +70,9 @@ class _Article:
     # (sentence index, donors, amount, currency as written) of the envelopes read so far: their lines are
     # envelope lines too ("support for 2026 is NOK 85bn. Of this: - NOK 70bn for military aid").
     envelopes: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
+    # The same of the asks and requests read so far: a part of one is asked for too ("Biden is asking Congress for
+    # more than $24bn ... It also includes $3.3bn for infrastructure").
+    asks: list[tuple[int, tuple[str, ...], float, str]] = field(default_factory=list)
     # (sentence index, donors) of the latest pledge or total with donors, for "This includes ..." after it.
     last_whole: tuple[int, tuple[str, ...]] | None = None
     # Under a "Background:" heading, or in the bullets after a sentence that recaps ("The first two packages
@@ -459,8 +462,10 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             role = "part"  # the package it belongs to is a larger sum stated before
         # A part (of the sentence before, or a list item under a sum) whose nearest larger sum of the same
         # givers and currency was an envelope is one of its lines, not a pledge.
-        envelope_line = role == "part" or inside or under_sum or package_subject
-        envelope_line = envelope_line and _nearest_larger(art, index, donors, money) in art.envelopes
+        line_of = role == "part" or inside or under_sum or package_subject
+        envelope_line = line_of and _nearest_larger(art, index, donors, money) in art.envelopes
+        if line_of and not cues.target and _nearest_larger(art, index, donors, money) in art.asks:
+            cues = replace(cues, target=True)  # a line of a request is requested too
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
         value = values[i]
@@ -488,6 +493,8 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
             and donors
         ):
             art.envelopes.append((index, donors, money.amount, money.currency))
+        if kind == Kind.TARGET and donors:
+            art.asks.append((index, donors, money.amount, money.currency))
         if kind is None or (not aid_context and kind not in (Kind.AGGREGATE, Kind.TARGET)):
             continue  # a pledge, recap or share must be about aid; totals and goals may be terse
         container = roles.get(i) == "container"

@@ -1064,3 +1064,12 @@ def test_the_start_of_a_period_neither_dates_nor_totals_a_pledge() -> None:
     assert (p.donors, p.amount) == (("JPN",), 5.5e9)
     recap = "Japan pledged $5.5 billion in humanitarian aid to Ukraine nearly a year ago."
     assert not extract(recap, published=datetime.date(2023, 2, 20)).pledges
+
+
+def test_a_line_of_a_request_is_requested_too() -> None:
+    day = datetime.date(2023, 8, 10)
+    text = "President Biden asked Congress for $20 billion more for Ukraine on Thursday. It also includes $3 billion for border security."
+    result = extract(text, published=day)
+    assert not result.pledges and sorted(t.amount for t in result.targets) == [3e9, 20e9]
+    package = "Germany announced a new €500 million package for Ukraine on Thursday. It also includes €100 million for demining."
+    assert [(p.donors, p.amount) for p in extract(package, published=day).pledges] == [(("DEU",), 5e8)]
