@@ -706,6 +706,8 @@ _PART_RULE = "kind: a part of a package"
 PACKAGE_VALUE = "package: its value"
 # A sentence's first clause this short is an adverbial ("In August,", "On Monday,", "In spring 2025,").
 _OPENING_PHRASE_CHARS = 32
+# A clause opened by a dash (an aside between two dashes, or what follows it).
+_DASH = re.compile(r"\s*[—–]\s")
 # A closing phrase this short dates the sentence ("..., the ministry said on 2 December.").
 _CLOSING_PHRASE_CHARS = 48
 
@@ -905,6 +907,14 @@ def _cues_for(
         head = clause_cues(sentence[clauses[k - 2][0] : clauses[k - 2][1]], art.lex, art.published)
         cues.non_aid = cues.non_aid or head.non_aid
         cues.hedge = cues.hedge or head.hedge
+    if k > 1 and _DASH.match(sentence, clause[0]) and _DASH.match(sentence, clauses[k - 1][0]):
+        # "a second tranche of aid – fuel, helmets, medicine – worth a total of €3m": after an aside between
+        # dashes the clause before it goes on, with its "new", its tense and its doubt.
+        head = clause_cues(sentence[clauses[k - 2][0] : clauses[k - 2][1]], art.lex, art.published)
+        cues.marked_new = cues.marked_new or head.marked_new
+        cues.future = cues.future or head.future
+        cues.hedge = cues.hedge or head.hedge
+        cues.non_aid = cues.non_aid or head.non_aid
     following = sentence[clauses[k + 1][0] : clauses[k + 1][1]] if 0 <= k < last else ""
     value = art.lex.cues["package_value"].search(sentence, clause[0], clause[1]) if following else None
     if (
