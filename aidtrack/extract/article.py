@@ -1265,7 +1265,8 @@ _LIST_MARK = re.compile(r"[\W_]*")
 def _amount_led(sentence: str, money: Money, lex: Lexicon) -> bool:
     """The sentence opens with this amount ("Approximately $680 million for the purchase of ...", "A further
     €100 million will be provided under ..."): its giver is the one the text named before."""
-    pos = _LIST_MARK.match(sentence).end()
+    # (after an opening adverb: "Meanwhile, $2 million will be provided to the humanitarian fund")
+    pos = max(_LIST_MARK.match(sentence).end(), _opener_end(sentence))
     tail = sentence[_after_amount(sentence, money) :].split()
     if (
         not _BULLET.match(sentence)
