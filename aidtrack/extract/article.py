@@ -1485,6 +1485,28 @@ def _restates(s: Statement, other: Statement) -> bool:
     return code == s.currency and amount > 0 and abs(s.amount - amount) <= _CONVERSION_TOLERANCE * amount
 
 
+_ROUNDED = ("amount qualified: lower_bound", "amount qualified: approximate")
+
+
+def _rounded(s: Statement) -> bool:
+    return any(n in _ROUNDED for n in s.notes)
+
+
+def _rounds(s: Statement, exact: Statement) -> bool:
+    """``s`` ("more than half a billion kronor", "about €100m") rounds ``exact``, a precise pledge of the same
+    givers and currency told before it ("SEK 600m"), in the same programme unless one of them has it only by
+    default: a quote or a lead restating the figure."""
+    if exact.start >= s.start or s.start - exact.start > _SHARE_REACH or exact.amount == s.amount:
+        return False
+    if (exact.donors, exact.currency) != (s.donors, s.currency):
+        return False
+    if exact.program != s.program and "programme: default" not in (*exact.trace, *s.trace):
+        return False  # (a programme neither names is the default one, no evidence of other money)
+    if "amount qualified: lower_bound" in s.notes:
+        return s.amount < exact.amount <= 1.5 * s.amount
+    return abs(exact.amount - s.amount) <= 0.1 * exact.amount
+
+
 # How far apart (in characters) a member's amount and the joint package it is a share of may stand: a
 # few paragraphs, as a news story tells the package first and its split later.
 _SHARE_REACH = 3000
@@ -1801,7 +1823,15 @@ def _article_pass(
     named: set[tuple[object, ...]] = set()  # the same, for pledges read with a programme of their own
     converted = [s for s in statements if s.kind == Kind.PLEDGE and s.conversion is not None]
     told_before = [s for s in statements if s.kind == Kind.RECAP and s.conversion is not None]
+    exact = [s for s in statements if s.kind == Kind.PLEDGE and not _rounded(s)]
     for s in statements:
+        if (
+            s.kind == Kind.PLEDGE
+            and _rounded(s)
+            and MARKED_NEW not in s.notes
+            and any(_rounds(s, e) for e in exact)
+        ):
+            continue  # "more than half a billion kronor" after "SEK 600m" of the same giver: the same pledge, rounded
         if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in converted):
             continue  # "Norway gives about $150m" beside "NOK 1.5bn (about $150m)": one pledge, in its own currency
         if s.kind == Kind.PLEDGE and any(_restates(s, c) for c in told_before):

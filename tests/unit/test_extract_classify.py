@@ -1073,3 +1073,18 @@ def test_a_line_of_a_request_is_requested_too() -> None:
     assert not result.pledges and sorted(t.amount for t in result.targets) == [3e9, 20e9]
     package = "Germany announced a new €500 million package for Ukraine on Thursday. It also includes €100 million for demining."
     assert [(p.donors, p.amount) for p in extract(package, published=day).pledges] == [(("DEU",), 5e8)]
+
+
+def test_a_rounded_figure_restating_a_precise_pledge_is_that_pledge() -> None:
+    text = (
+        "Sweden will donate another 600 million kronor in support to Ukraine. The country is therefore contributing "
+        "more than half a billion kronor to Ukraine's long-term reconstruction, the minister said."
+    )
+    assert [(p.donors, p.amount) for p in extract(text, published=datetime.date(2022, 12, 12)).pledges] == [
+        (("SWE",), 6e8)
+    ]
+    other = "Sweden will give SEK 600 million to PURL. Sweden also gives more than SEK 500 million for energy repairs in Ukraine."
+    assert sorted(p.amount for p in extract(other, published=datetime.date(2025, 12, 12)).pledges) == [
+        5e8,
+        6e8,
+    ]
