@@ -303,6 +303,8 @@ class Lexicon:
             re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None
         )  # noqa: E501
         self.range_and_re = re.compile(rf"^\s*(?i:{alternation(self.range_and + self.range_words)})\s*$")
+        after = data.get("range_between_after", [])
+        self.range_after_re = re.compile(rf"\s+(?i:{alternation(after)})(?!\w)") if after else None
         self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
         list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)

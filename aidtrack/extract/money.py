@@ -266,6 +266,10 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
             if lex.range_and_re.match(gap) and prev.amount <= money.amount:
                 is_and = gap.strip().lower() in {w.lower() for w in lex.range_and}
                 between = lex.range_between_re and lex.range_between_re.search(sentence, 0, prev.start)
+                # ("20 és 40 milliárd euró közötti": a postposition after the second end says "between")
+                between = between or (
+                    lex.range_after_re is not None and lex.range_after_re.match(sentence, money.end)
+                )
                 if not is_and or between:
                     out[-1] = replace(prev, end=money.end, amount=max(prev.amount, money.amount),
                                       amount_low=min(prev.amount, money.amount))  # fmt: skip

@@ -68,6 +68,17 @@ def test_two_amounts_joined_by_and_are_not_a_range(lex) -> None:
     assert len(find_money("$275m and $60m", lex)) == 2
 
 
+def test_a_range_closed_by_a_postposition_is_one_amount() -> None:
+    """Hungarian and Turkish say "between" after the two ends ("20 és 40 milliárd euró között"); without it
+    "és" (and) joins two amounts."""
+    hu = load_lexicon("hu")
+    [money] = find_money("20 és 40 milliárd euró közötti összeg", hu)
+    assert (money.amount_low, money.amount, money.currency) == (20e9, 40e9, "EUR")
+    assert len(find_money("20 millió eurót és 40 millió eurót", hu)) == 2
+    [money] = find_money("10 ile 12 milyar dolar arasında", load_lexicon("tr"))
+    assert (money.amount_low, money.amount) == (10e9, 12e9)
+
+
 def test_conversion_in_parentheses_is_folded(lex) -> None:
     [money] = find_money("the Netherlands pays €500m ($578m) for it", lex)
     assert money.currency == "EUR"
