@@ -463,8 +463,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         # A part (of the sentence before, or a list item under a sum) whose nearest larger sum of the same
         # givers and currency was an envelope is one of its lines, not a pledge.
         line_of = role == "part" or inside or under_sum or package_subject
-        envelope_line = line_of and _nearest_larger(art, index, donors, money) in art.envelopes
-        if line_of and not cues.target and _nearest_larger(art, index, donors, money) in art.asks:
+        larger = _nearest_larger(art, index, donors, money) if line_of else None
+        envelope_line = line_of and larger in art.envelopes
+        if line_of and not cues.target and larger in art.asks:
             cues = replace(cues, target=True)  # a line of a request is requested too
         if role is None and _broken_down_after_colon(sentence, monies, i, donors_of):
             role = "part"  # "€20m to the drone coalition: at least €10m for X and €5m for Y"
@@ -543,7 +544,7 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
         if note:
             notes.append(note)
         if money.qualifier:
-            notes.append(f"amount qualified: {money.qualifier}")
+            notes.append(_QUALIFIED.format(money.qualifier))
         # Money given counts a range at its lower bound ("€500-600m": surely €500m), as an analyst (and
         # LABELLING.md) does; a goal keeps its upper one ("$12bn to $15bn in 2026": the ask is up to $15bn).
         amount = money.amount
@@ -897,24 +898,25 @@ def _cues_for(
         # tells of the thing its head names, a sale stays a sale.
         head = clause_cues(sentence[clauses[k - 1][0] : clauses[k - 1][1]], art.lex, art.published)
         cues.non_aid = head.non_aid
-    if (
+    # After an inserted clause the main clause goes on, with cues of the clause before the insertion:
+    # "The potential sales, which the department notified to Congress, include $150m for ..." (a relative
+    # clause: its sale stays a sale, its doubt a doubt); "a second tranche of aid – fuel, helmets, medicine –
+    # worth a total of €3m" (an aside between dashes: also its "new" and its tense).
+    after_relative = (
         k > 1
-        and art.lex.relative_opener.match(sentence, clauses[k - 1][0])
+        and art.lex.relative_opener.match(sentence, clauses[k - 1][0]) is not None
         and not art.lex.clause_break.pattern.match(sentence, clause[0])
-    ):
-        # "The potential sales, which the department notified to Congress, include $150m for ...": after the
-        # relative clause the main clause goes on; its sale stays a sale, its doubt a doubt.
+    )
+    after_aside = k > 1 and bool(
+        _DASH.match(sentence, clause[0]) and _DASH.match(sentence, clauses[k - 1][0])
+    )
+    if after_relative or after_aside:
         head = clause_cues(sentence[clauses[k - 2][0] : clauses[k - 2][1]], art.lex, art.published)
         cues.non_aid = cues.non_aid or head.non_aid
         cues.hedge = cues.hedge or head.hedge
-    if k > 1 and _DASH.match(sentence, clause[0]) and _DASH.match(sentence, clauses[k - 1][0]):
-        # "a second tranche of aid – fuel, helmets, medicine – worth a total of €3m": after an aside between
-        # dashes the clause before it goes on, with its "new", its tense and its doubt.
-        head = clause_cues(sentence[clauses[k - 2][0] : clauses[k - 2][1]], art.lex, art.published)
-        cues.marked_new = cues.marked_new or head.marked_new
-        cues.future = cues.future or head.future
-        cues.hedge = cues.hedge or head.hedge
-        cues.non_aid = cues.non_aid or head.non_aid
+        if after_aside:
+            cues.marked_new = cues.marked_new or head.marked_new
+            cues.future = cues.future or head.future
     following = sentence[clauses[k + 1][0] : clauses[k + 1][1]] if 0 <= k < last else ""
     value = art.lex.cues["package_value"].search(sentence, clause[0], clause[1]) if following else None
     if (
@@ -1485,7 +1487,10 @@ def _restates(s: Statement, other: Statement) -> bool:
     return code == s.currency and amount > 0 and abs(s.amount - amount) <= _CONVERSION_TOLERANCE * amount
 
 
-_ROUNDED = ("amount qualified: lower_bound", "amount qualified: approximate")
+# The note an amount's qualifier leaves ("more than" -> lower_bound, "about" -> approximate).
+_QUALIFIED = "amount qualified: {}"
+_LOWER_BOUND = _QUALIFIED.format("lower_bound")
+_ROUNDED = (_LOWER_BOUND, _QUALIFIED.format("approximate"))
 
 
 def _rounded(s: Statement) -> bool:
@@ -1502,7 +1507,7 @@ def _rounds(s: Statement, exact: Statement) -> bool:
         return False
     if exact.program != s.program and "programme: default" not in (*exact.trace, *s.trace):
         return False  # (a programme neither names is the default one, no evidence of other money)
-    if "amount qualified: lower_bound" in s.notes:
+    if _LOWER_BOUND in s.notes:
         return s.amount < exact.amount <= 1.5 * s.amount
     return abs(exact.amount - s.amount) <= 0.1 * exact.amount
 
