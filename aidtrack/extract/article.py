@@ -263,7 +263,7 @@ def _headlines_told_by_body(statements: list[Statement], heads: list[tuple[int, 
 # A heading line: a few words, with or without a colon, alone ("Background:", "Details", "Recall").
 _HEADING = re.compile(r"\W*[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,3}\s*:?\s*")
 # A list item: "- The Netherlands ($500m) – announced 4 August", "• Denmark ...".
-_BULLET = re.compile(r"\s*[-–—•*▪●]\s")
+_BULLET = re.compile(r"\s*[-–—•*▪●→►▸‣◦➤✓✔☑]\s")
 
 
 # How many sentences after its opener a run of what others gave may last.
@@ -298,7 +298,9 @@ def _follow_recap_run(art: _Article, sentence: str, has_money: bool) -> None:
 def _recaps(sentence: str, lex: Lexicon, published: datetime.date | None) -> bool:
     """The sentence recaps ("The first two packages were financed by:"), for the list items after it."""
     cues = clause_cues(sentence, lex, published)
-    return cues.recap_strong or cues.recap_weak or is_past(cues, published)
+    # ("since August, partners have financed several packages of American weapons for Ukraine:")
+    opens_run = lex.cues["recap_run_openers"].search(sentence) is not None
+    return cues.recap_strong or cues.recap_weak or is_past(cues, published) or opens_run
 
 
 # A date (after a place, maybe) that opens the text and is set off by a dash or a colon: its dateline.
@@ -487,8 +489,22 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
                           envelope_line, donor_how == "from", opens_with_package,
                           roles.get(i) == "part" and any(is_package[k] and k not in roles for k in range(i)),
                           bool(donors) and bool(_joint_partners(sentence, [m for m in mentions if m.end <= money.start],
-                                                                lex) - set(donors)))  # fmt: skip
+                                                                lex) - set(donors)),
+                          package_named=bool(value) and _package_before_value(sentence, money, lex))  # fmt: skip
         kind, rule = kind_rule(facts)
+        if (
+            kind == Kind.PLEDGE
+            and donor_how == "numbered group"
+            # ("В общей сложности три страны выделят на него $500m": what they will give)
+            and not (cues.future and not lex.cues["package_value"].search(sentence))
+            and not cues.marked_new  # ("eight countries announced $500m for a new PURL package")
+            and not lex.cues["joint_cues"].search(sentence)
+            and not lex.cues["joint_total"].search(sentence)
+        ):
+            # "The commitment from the five NATO countries amounts to about $1.5bn", "Five countries confirmed
+            # $1bn": the outlet's sum over the countries it counted; "Together the four countries are raising
+            # €420m" or "the three countries will allocate $500m to it" is their joint package.
+            kind, rule = Kind.AGGREGATE, "a sum over a counted group, not told as one package"
         if (
             rule in ("an annual framework or budget envelope", "a line of a budget envelope stated before")
             and donors
@@ -782,6 +798,21 @@ def _package_value(sentence: str, money: Money, lex: Lexicon) -> bool:
         gap = sentence[m.end() : money.start]
         if not gap.strip() or lex.conversion_body_re.fullmatch(gap):
             return True
+    return False
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _package_before_value(sentence: str, money: Money, lex: Lexicon) -> bool:
+    """A package noun ends at most a few words before the value word of ``money`` ("an arms package
+    totalling $1.7bn", "un pacchetto di armi per un totale di")."""
+    for m in lex.cues["package_value"].pattern.finditer(sentence, max(0, money.start - 60), money.start):
+        for w in _WORD_START.finditer(sentence, max(0, m.start() - 50), m.start()):
+            before = sentence[w.start() : m.start()]
+            noun = lex.cues["container_nouns"].pattern.match(before)  # (its "^" is the slice's start)
+            if noun is not None and len(before[noun.end() :].split()) <= 3:
+                return True
     return False
 
 
@@ -1417,6 +1448,11 @@ def _umbrella_roles(
     introduced by "as part of a" contains the pledge before it ("container": an aggregate).
     """
     roles: dict[int, str] = {}
+    if len(monies) == 1:
+        # "The donation is funded as part of new CAD500m ...": a thing told before, and the money it comes from
+        opening = lex.cues["container_before"].search(sentence, 0, monies[0].start)
+        if opening is not None and opening.start() < 3:
+            roles[0] = "container"
     for i, money in enumerate(monies):
         if i > 0 and (
             lex.cues["container_before"].search(sentence, monies[i - 1].end, money.start)

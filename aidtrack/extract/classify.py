@@ -29,7 +29,10 @@ RECAP_AFTER_DAYS = 7
 
 def split_clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
     """(start, end) spans of the clauses of ``sentence``; a ", which ..." clause ends at its next comma."""
-    cuts = sorted({m.start() for m in lex.clause_break.pattern.finditer(sentence) if m.start() > 0})
+    cuts = {m.start() for m in lex.clause_break.pattern.finditer(sentence) if m.start() > 0}
+    if lex.level_after_change_re is not None:
+        cuts |= {m.end() for m in lex.level_after_change_re.finditer(sentence)}
+    cuts = sorted(cuts)
     bounds = [0, *cuts, len(sentence)]
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
@@ -78,6 +81,8 @@ class ClauseCues:
     month: tuple[int, int] | None
     year: int | None = None  # "In 2023", "at the end of 2024": a calendar year the clause names
     latest: bool = False  # "with the latest €100m": the newest item added to a sum
+    # a strong total cue other than a package's value word ("contributions so far", not "a package totalling")
+    strong_total_beyond_value: bool = False
 
 
 def _fires(cue: str, text: str, lex: Lexicon, unless: Sequence[tuple[int, int]] = ()) -> bool:
@@ -220,6 +225,9 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         future=_fires("future_markers", text, lex),
         marked_new=_fires("new_markers", text, lex),
         latest=_fires("latest_markers", text, lex),
+        strong_total_beyond_value=_fires(
+            "aggregate_strong", text, lex, not_totals + lex.cues["package_value"].spans(text)
+        ),
         day=stated_day(dated, lex, published),
         month=stated_month(dated, lex, published),
         year=_named_year(dated, lex),
@@ -322,6 +330,15 @@ def annual_levels(
     return {i for i in range(len(monies)) if i in years or i not in increases}
 
 
+def _dated_recently(f: KindFacts) -> bool:
+    """The clause names a day at most ``RECAP_AFTER_DAYS`` before publication."""
+    return (
+        f.cues.day is not None
+        and f.published is not None
+        and 0 <= (f.published - f.cues.day).days <= RECAP_AFTER_DAYS
+    )
+
+
 def _running_total(cues: ClauseCues) -> str:
     """ "aggregate" for a running total, "recap" when it only restates some of the packages."""
     return Kind.RECAP if covers_subset(cues) else Kind.AGGREGATE
@@ -352,6 +369,9 @@ class KindFacts:
     # partners named with the giver before the amount ("Sweden teams up with the Netherlands and Norway on a
     # package worth a total of $500m"): a package's value told in the present is their joint pledge
     partners_named: bool = False
+    # a package noun right before the value word ("an arms package totalling $1.7bn", "un pacchetto di armi
+    # per un totale di"): the value of one package
+    package_named: bool = False
 
 
 @dataclass(frozen=True)
@@ -386,7 +406,11 @@ KIND_RULES: tuple[KindRule, ...] = (
                                           and (f.cues.pledge_verb or f.cues.past_verb))))
                         and not (f.package_value and f.has_donors
                                  and (f.cues.future or f.cues.marked_new or f.package_opens
-                                      or (f.partners_named and not f.cues.past_verb))))
+                                      or (f.partners_named and not f.cues.past_verb)
+                                      # "The US announced an arms package totalling $1.7bn": a giver's act on
+                                      # one package, told with a total word only
+                                      or (f.package_named and f.cues.pledge_verb
+                                          and not f.cues.strong_total_beyond_value))))
              or (f.cues.joint_total and f.n_donors < 2 and not f.partners_named and not f.cues.pledge_verb)),
     KindRule("an amount per month or year", Kind.TARGET, lambda f: f.period in ("month", "year")),
     KindRule("a recap cue, or dated before publication", Kind.RECAP,
@@ -409,7 +433,9 @@ KIND_RULES: tuple[KindRule, ...] = (
     # source, is its contribution, not a total.
     KindRule("a weak total cue and no pledge verb", "total",
              lambda f: f.cues.aggregate_weak and not f.cues.pledge_verb and not f.sourced),
-    KindRule("a weak recap cue", Kind.RECAP, lambda f: f.cues.recap_weak),
+    # ("Am Donnerstag hatten die nordischen und baltischen Länder ... zugesagt", read on Friday: a past
+    # perfect with a day of this week tells the week's news)
+    KindRule("a weak recap cue", Kind.RECAP, lambda f: f.cues.recap_weak and not _dated_recently(f)),
     KindRule("a donor and an amount, nothing against it", Kind.PLEDGE, lambda f: True),
 )  # fmt: skip
 

@@ -297,7 +297,8 @@ class Lexicon:
             # An editor's word in brackets may stand before the currency: "200 млн (американских – ред.)
             # долларов" (the quoted minister said "200 million dollars"; the editor says which).
             rf"(?:(?:\s?\((?P<note>[^()\d]{{1,40}})\))?{adds_between}"
-            rf"[\"”’]?(?:\s|(?<=[^\W\d_]))(?P<post>(?i:{words})|{codes})(?![\w]))?"
+            # ("eines 500-Millionen-Dollar-Pakets": a compound joins scale and currency with hyphens)
+            rf"[\"”’]?(?:\s|(?<=[^\W\d_])-?)(?P<post>(?i:{words})|{codes})(?![\w]))?"
         )
         self.range_between_re = (
             re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None
@@ -305,6 +306,17 @@ class Lexicon:
         self.range_and_re = re.compile(rf"^\s*(?i:{alternation(self.range_and + self.range_words)})\s*$")
         after = data.get("range_between_after", [])
         self.range_after_re = re.compile(rf"\s+(?i:{alternation(after)})(?!\w)") if after else None
+        change = data.get("range_change_before", [])
+        self.range_change_re = re.compile(rf"(?i:(?<!\w)(?:{alternation(change)})\s+)$") if change else None
+        # where the level reached after a rise begins: "by NOK 2.5bn | to a total of NOK 10bn" (a clause of its own)
+        self.level_after_change_re = (
+            re.compile(
+                rf"(?i:(?<!\w)(?:{alternation(change)})\s+(?:[^\s,;]+\s+){{0,2}}?[^\s,;]*\d[^,;]{{0,30}}?\s)"
+                rf"(?=(?i:{alternation(self.range_words)})\s+(?:[^\s,;]+\s+){{0,5}}?[^\s,;]*\d)"
+            )
+            if change
+            else None
+        )
         self.qualifier_re = re.compile(rf"(?i:(?<!\w)(?P<q>{alternation(list(self.qualifiers))})\s*)$")
         list_words = alternation(data.get("list_words", [])) or r"(?!x)x"
         self.list_separators = re.compile(rf"[;,/]|(?<!\w)(?:{list_words})(?!\w)", re.I)

@@ -263,7 +263,11 @@ def _join_ranges(sentence: str, found: list[Money], lex: Lexicon) -> list[Money]
             prev = out[-1]
             gap = sentence[prev.end : money.start]
             # (a range rises: "from DKK 16.5bn to 9.4bn" is a change from one level to another)
-            if lex.range_and_re.match(gap) and prev.amount <= money.amount:
+            # ("by NOK 2.5bn to NOK 10bn": the rise and the level it reaches)
+            change = lex.range_change_re is not None and lex.range_change_re.search(
+                sentence, max(0, prev.start - 20), prev.start
+            )
+            if lex.range_and_re.match(gap) and prev.amount <= money.amount and not change:
                 is_and = gap.strip().lower() in {w.lower() for w in lex.range_and}
                 between = lex.range_between_re and lex.range_between_re.search(sentence, 0, prev.start)
                 # ("20 és 40 milliárd euró közötti": a postposition after the second end says "between")

@@ -189,7 +189,7 @@ def test_amounts_opening_list_items_under_a_sum_are_its_parts() -> None:
     from aidtrack.extract import extract
 
     text = (
-        "Parliament approved total support for Ukraine of NOK 85 billion for next year, Norway said. Of this:\n\n"
+        "The government announced total support for Ukraine of NOK 85 billion, Norway said. Of this:\n\n"
         "- NOK 70 billion is set aside for military aid to Ukraine.\n\n- NOK 15 billion is earmarked for civilian"
         " aid to Ukraine."
     )

@@ -306,3 +306,29 @@ def test_two_amounts_in_one_scale_a_space_apart_stay_two(lex) -> None:
     # Only a larger scale followed by a smaller one makes one amount.
     text = "Norway gave $2 million, then 300 million dollars."
     assert [m.amount for m in find_money(text, lex)] == [2e6, 300e6]
+
+
+def test_a_rise_by_an_amount_to_a_level_is_no_range(lex) -> None:
+    [rise, level] = find_money("Norway raises its military support by NOK 3 billion to NOK 11 billion.", lex)
+    assert (rise.amount, rise.amount_low, level.amount) == (3e9, None, 11e9)
+    # a range is still a range
+    [span] = find_money("Sweden may give SEK 2 billion to SEK 3 billion.", lex)
+    assert (span.amount_low, span.amount) == (2e9, 3e9)
+
+
+def test_a_compound_joins_scale_and_currency_with_hyphens() -> None:
+    de = load_lexicon("de")
+    [m] = find_money("Die Länder finanzieren ein 500-Millionen-Dollar-Paket.", de)
+    assert (m.amount, m.currency) == (500e6, "$")  # (a bare dollar: its country is read later)
+    [m] = find_money("Kanada kündigte ein 200-Millionen-Dollar Paket an.", de)
+    assert m.amount == 200e6
+
+
+def test_a_new_marker_standing_for_one_before_a_scale(lex) -> None:
+    [m] = find_money("The Netherlands adds another billion euros for air defence.", lex)
+    assert (m.amount, m.currency) == (1e9, "EUR")
+    [m] = find_money("Die Niederlande stellen eine weitere Milliarde Euro bereit.", load_lexicon("de"))
+    assert (m.amount, m.currency) == (1e9, "EUR")
+    # ... and a marker before a figure leaves the figure alone
+    [m] = find_money("Belgium gives an additional 250 million euros.", lex)
+    assert m.amount == 250e6
