@@ -193,7 +193,7 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         # necessidades prioritárias da Ucrânia]")
         target=_fires("target_strong", text, lex, lex.cues["purl"].spans(text)),
         aggregate_strong=_fires("aggregate_strong", text, lex, not_totals),
-        aggregate_weak=_fires("aggregate_weak", text, lex),
+        aggregate_weak=_fires("aggregate_weak", text, lex, not_totals),
         total_word=_fires("total_words", text, lex, not_totals),
         collective=_fires("collective", text, lex),
         # (not by the start of a period: "since the war started a year ago")
@@ -206,7 +206,16 @@ def clause_cues(text: str, lex: Lexicon, published: datetime.date | None) -> Cla
         # government acts on it ("approved an agreement to allocate €237.5m between 2024 and 2027").
         framework=_fires("frameworks", text, lex)
         or (_fires("budget_year", text, lex) and not _adds_amount(text, lex))
-        or (_fires("year_spans", text, lex) and not _fires("pledge_verbs", text, lex)),
+        # (the verb must give: "will receive aid from Norway totaling NOK 75bn over five years" has none)
+        or (
+            _fires("year_spans", text, lex)
+            and not _fires(
+                "pledge_verbs",
+                text,
+                lex,
+                lex.cues["future_markers"].spans(text) + lex.cues["new_markers"].spans(text),
+            )
+        ),
         subset_selection=subset["subset_selections"].fires(text),
         subset_count=subset["subset_counts"].fires(text),
         subset_whole_so_far=subset["subset_whole_so_far"].fires(text),

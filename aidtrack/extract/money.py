@@ -372,6 +372,8 @@ def _is_conversion(sentence: str, first: Money, second: Money, lex: Lexicon) -> 
         shut = _BRACKETS.get(opened.group("open"))
         close = sentence.find(shut, second.end) if shut else -1
         tail = sentence[second.end : close] if close >= 0 else ""
+        if tail and _EDITOR_SIGNATURE.fullmatch(tail):
+            return True  # "(30 mln. JAV dolerių – BNS)": the agency or editor that converted it
         tail = re.sub(r"[-–—]", " ", lex.list_separators.sub(" ", tail))
         return bool(tail.strip()) and _only_connectors(tail, lex)
     # "the NOK 2 billion pledge, equal to around $200 million": one word may come before the comma.

@@ -1196,3 +1196,90 @@ def test_a_list_after_a_series_paid_for_so_far_is_background() -> None:
 def test_money_for_the_baltic_states_is_not_aid_to_ukraine() -> None:
     text = "The committee set aside $300 million for Ukraine and allocated $200 million to the Baltic states for defence."
     assert all(p.amount != 200e6 for p in extract(text, published=datetime.date(2025, 7, 31)).pledges)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Desde 2022, España ha entregado más de 1.500 millones de euros en ayuda militar a Ucrania.", "es"),
+        ("Desde 2022, Portugal forneceu mais de 200 milhões de euros em ajuda militar à Ucrânia.", "pt"),
+        ("Dal 2022 l'Italia ha stanziato più di 2 miliardi di euro in aiuti militari all'Ucraina.", "it"),
+        ("Depuis 2022, la France a fourni plus de 3 milliards d'euros d'aide militaire à l'Ukraine.", "fr"),
+    ],
+)
+def test_a_sum_given_since_a_year_is_a_running_total_in_romance_languages(text: str, language: str) -> None:
+    extraction = extract(text, published=datetime.date(2024, 5, 1), language=language)
+    assert not extraction.pledges
+    assert [s.kind for s in extraction.statements] == ["aggregate"]
+
+
+def test_an_increase_since_a_year_is_still_news() -> None:
+    text = "Desde 2022, España ha entregado mucha ayuda y ahora aporta otros 200 millones de euros a Ucrania."
+    [p] = extract(text, published=datetime.date(2024, 5, 1), language="es").pledges
+    assert p.amount == 200e6
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Este ano o compromisso português com a Ucrânia é de 200 milhões de euros.", "pt"),
+        ("Este año el compromiso español con Ucrania es de 1.000 millones de euros.", "es"),
+        ("Quest'anno l'impegno italiano per l'Ucraina è di 400 milioni di euro.", "it"),
+        ("Nederland steunt Oekraïne de komende jaren met 3 miljard euro.", "nl"),
+    ],
+)
+def test_a_year_s_level_or_the_years_to_come_are_envelopes(text: str, language: str) -> None:
+    assert not extract(text, published=datetime.date(2024, 5, 1), language=language).pledges
+
+
+def test_the_lines_of_an_envelope_told_with_it_gaat_om_are_no_pledges() -> None:
+    text = (
+        "Nederland steunt Oekraïne de komende jaren met 3,5 miljard euro. Het gaat om 3 miljard euro aan militaire"
+        " hulp en 500 miljoen euro aan andere steun."
+    )
+    assert not extract(text, published=datetime.date(2024, 5, 1), language="nl").pledges
+
+
+def test_a_blocked_payment_is_not_given() -> None:
+    text = "Budapest continue d'empêcher le déblocage d'une nouvelle tranche de 500 millions d'euros pour l'Ukraine."
+    assert not extract(text, published=datetime.date(2024, 5, 1), language="fr").pledges
+
+
+def test_the_eu_naming_a_mechanism_is_not_its_giver() -> None:
+    text = "Slovenija bo Ukrajini prek mehanizma EU za civilno zaščito namenila četrt milijona evrov pomoči."
+    [p] = extract(text, published=datetime.date(2023, 6, 10), language="sl").pledges
+    assert (p.donors, p.amount) == (("SVN",), 250_000)
+
+
+def test_several_countries_having_also_pledged_opens_a_recap_in_hungarian() -> None:
+    text = (
+        "Több európai ország is ígéretet tett Ukrajna támogatására a PURL kezdeményezésen keresztül. Dánia 90 millió"
+        " dollárt különített el, Svédország pedig 275 millió dollárt."
+    )
+    assert not extract(text, published=datetime.date(2025, 10, 14), language="hu").pledges
+
+
+def test_the_cabinet_on_a_national_site_is_its_country_s_government() -> None:
+    text = "The Cabinet is allocating an extra 90 million euros to help Ukraine through the winter, the minister said."
+    [p] = extract(
+        text, published=datetime.date(2022, 11, 12), url="https://news.example.nl/2022/11/12/aid"
+    ).pledges
+    assert p.donors == ("NLD",)
+
+
+def test_deliveries_and_superlatives_and_unrelated_markers() -> None:
+    published = datetime.date(2025, 3, 6)
+    # "another" marks a development, not the money; what has been supplied is background
+    text = "In another development, the government said it has supplied Ukraine with shells worth over €1 billion."
+    assert not extract(text, published=published, url="https://news.example.nl/a").pledges
+    # a package's rank since the war began is no running total
+    text = "Australia said the $100 million package is the largest it has announced since the beginning of the war."
+    [p] = extract(text, published=published).pledges
+    assert (p.donors, p.amount) == (("AUS",), 100e6)
+    # money over several years with no giving verb is a framework
+    text = "Ukraine will receive aid from Norway totaling NOK 50 billion over five years, the prime minister said."
+    assert not extract(text, published=published).pledges
+    # ... and a giver acting on it pledges
+    text = "Norway will contribute NOK 1 billion over five years to NATO's trust fund for Ukraine."
+    [p] = extract(text, published=published).pledges
+    assert p.amount == 1e9

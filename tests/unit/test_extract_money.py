@@ -332,3 +332,9 @@ def test_a_new_marker_standing_for_one_before_a_scale(lex) -> None:
     # ... and a marker before a figure leaves the figure alone
     [m] = find_money("Belgium gives an additional 250 million euros.", lex)
     assert m.amount == 250e6
+
+
+def test_an_agency_signature_in_a_conversion_bracket() -> None:
+    lt = load_lexicon("lt")
+    [m] = find_money("Lietuva skirs 20 mln. eurų (23 mln. JAV dolerių – BNS) finansavimą.", lt)
+    assert (m.amount, m.currency, m.converted_to) == (20e6, "EUR", (23e6, "USD"))
