@@ -1659,6 +1659,35 @@ def _breakdowns(
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
+    # A package's PURL line told in a sentence of its own ("Australia's $95m package ... The support includes a
+    # $50m contribution to PURL"), its other lines untold: the PURL money is a pledge in PURL (each dollar
+    # once, in the programme it goes to, as when the parts are told in the package's sentence), and the
+    # package, told only in part, is left for an analyst.
+    told_apart: dict[int, int] = {}  # PURL line -> its package
+    for k, line in enumerate(statements):
+        if not (line.kind == Kind.SHARE and _PART_RULE in line.trace and line.program == PURL
+                and "programme: local" in line.trace and not line.co_givers):  # fmt: skip
+            continue
+        whole = next(
+            (w for w in range(k - 1, -1, -1)
+             if statements[w].kind == Kind.PLEDGE and statements[w].donors == line.donors
+             and statements[w].currency == line.currency and statements[w].amount > line.amount
+             and statements[w].start < line.start),
+            None,
+        )  # fmt: skip
+        if whole is not None and whole not in parts_of and whole not in by_programme and whole not in sums:
+            told_apart[k] = whole
+    packages = set(told_apart.values())
+    statements = [
+        _rekind(s, Kind.PLEDGE, "the PURL line of a package told before: a pledge in PURL",
+                "a package's PURL line, told in a sentence of its own")
+        if i in told_apart
+        else replace(s, confidence=min(s.confidence, _DOUBTFUL),
+                     notes=(*s.notes, "a package whose PURL line is told apart: its other lines are untold"))
+        if i in packages
+        else s
+        for i, s in enumerate(statements)
+    ]  # fmt: skip
     # A package given PURL only by the article's topic (or, told only in part, by its own PURL line), whose
     # PURL money the text names as a part of it ("a new $95m package ... a $50m contribution to PURL", "SEK
     # 12.9bn ..., of which about SEK 1bn for PURL"), is a mixed package: the giver's own, not all of it PURL.

@@ -804,7 +804,12 @@ def test_a_subheading_naming_a_part_of_the_package_is_not_a_pledge() -> None:
         "Australia puts AUD 50 million into NATO scheme for US weapons\n\n"
         "The package includes AUD 50 million for PURL and AUD 43 million of Defence Force equipment."
     )
-    assert [(p.donors, p.amount) for p in extract(text).pledges] == [(("AUS",), 95e6)]
+    # the PURL line is counted once, in PURL; the package, told only in part, waits for an analyst
+    pledges = extract(text).pledges
+    assert [(p.donors, p.amount, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD] == [
+        (("AUS",), 50e6, "PURL")
+    ]
+    assert [p.amount for p in pledges if p.confidence < REVIEW_THRESHOLD] == [95e6]
 
 
 def test_a_hard_wrapped_sentence_is_running_text_not_a_heading() -> None:
@@ -1283,3 +1288,16 @@ def test_deliveries_and_superlatives_and_unrelated_markers() -> None:
     text = "Norway will contribute NOK 1 billion over five years to NATO's trust fund for Ukraine."
     [p] = extract(text, published=published).pledges
     assert p.amount == 1e9
+
+
+def test_a_package_s_purl_line_told_apart_is_the_purl_pledge_and_the_package_waits_for_review() -> None:
+    published = datetime.date(2025, 8, 25)
+    text = (
+        "Canada will give Ukraine C$2 billion in military aid this year, the prime minister said. As part of this"
+        " package, C$680 million goes to the NATO scheme buying US weapons through PURL."
+    )
+    pledges = extract(text, published=published).pledges
+    sure = [(p.donors, p.amount, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD]
+    assert sure == [(("CAN",), 680e6, "PURL")]
+    [package] = [p for p in pledges if p.confidence < REVIEW_THRESHOLD]
+    assert package.amount == 2e9 and any("PURL line is told apart" in n for n in package.notes)
