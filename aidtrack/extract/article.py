@@ -344,7 +344,9 @@ def _sentence_statements(art: _Article, index: int, sentence: str, offset: int) 
     roles = _umbrella_roles(sentence, monies, donors_of, program_cues, lex)
     # "The package includes $43m of equipment and $2m for drones": parts of a package named before.
     inside = lex.cues["part_before"].search(sentence, 0, monies[0].start) is not None
-    if inside and art.last_whole is not None and art.last_whole[0] == index - 1:
+    # (a sentence with no money may stand between: "Australia's pledge of $95m ... Labor announced the pledge
+    # on Thursday, ... The support includes a $50m contribution to PURL")
+    if inside and art.last_whole is not None and 1 <= index - art.last_whole[0] <= 2:
         # "Australia's support totals AUD 95m. This includes AUD 50m for PURL, ...": the parts are the
         # donor's of the whole in the sentence before.
         # A country named after the amount there says where the money goes, not who gives it ("This includes
@@ -1620,6 +1622,25 @@ def _breakdowns(
                 break
             if total > whole.amount * 1.01:
                 break
+    # A package's PURL line told in a sentence of its own ("Australia's $95m package ... The support includes a
+    # $50m contribution to PURL"), its other lines untold: the PURL money is a pledge in PURL (each dollar
+    # once, in the programme it goes to, as when the parts are told in the package's sentence), and the
+    # package, told only in part, is left for an analyst.
+    told_apart: dict[int, int] = {}  # PURL line -> its package
+    for k, line in enumerate(statements):
+        if not (line.kind == Kind.SHARE and _PART_RULE in line.trace and line.program == PURL
+                and "programme: local" in line.trace and not line.co_givers):  # fmt: skip
+            continue
+        whole = next(
+            (w for w in range(k - 1, -1, -1)
+             if statements[w].kind == Kind.PLEDGE and statements[w].donors == line.donors
+             and statements[w].currency == line.currency and statements[w].amount > line.amount
+             and statements[w].start < line.start),
+            None,
+        )  # fmt: skip
+        if whole is not None and whole not in parts_of and whole not in by_programme and whole not in sums:
+            told_apart[k] = whole
+    packages = set(told_apart.values())
     # A package's value, then smaller sums of the same givers and currency in later sentences that do not
     # add up to it ("a new package worth NZ$16m ... will contribute NZ$4m to two funds ... will also provide
     # NZ$7m for humanitarian aid"): most likely its lines, perhaps new money; counted as pledges they could
@@ -1628,8 +1649,8 @@ def _breakdowns(
     # aid ... will also provide €202m for reconstruction").
     doubtful: set[int] = set()
     for w, whole in enumerate(statements):
-        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums or w in by_programme:
-            continue
+        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums or w in by_programme or w in packages:
+            continue  # (a package whose PURL line is told apart is left for review: its lines are the pledges)
         broken_down = any(
             s.kind == Kind.SHARE and _PART_RULE in s.trace and s.donors == whole.donors
             and s.currency == whole.currency and s.amount < whole.amount
@@ -1659,25 +1680,6 @@ def _breakdowns(
         else s
         for i, s in enumerate(statements)
     ]  # fmt: skip
-    # A package's PURL line told in a sentence of its own ("Australia's $95m package ... The support includes a
-    # $50m contribution to PURL"), its other lines untold: the PURL money is a pledge in PURL (each dollar
-    # once, in the programme it goes to, as when the parts are told in the package's sentence), and the
-    # package, told only in part, is left for an analyst.
-    told_apart: dict[int, int] = {}  # PURL line -> its package
-    for k, line in enumerate(statements):
-        if not (line.kind == Kind.SHARE and _PART_RULE in line.trace and line.program == PURL
-                and "programme: local" in line.trace and not line.co_givers):  # fmt: skip
-            continue
-        whole = next(
-            (w for w in range(k - 1, -1, -1)
-             if statements[w].kind == Kind.PLEDGE and statements[w].donors == line.donors
-             and statements[w].currency == line.currency and statements[w].amount > line.amount
-             and statements[w].start < line.start),
-            None,
-        )  # fmt: skip
-        if whole is not None and whole not in parts_of and whole not in by_programme and whole not in sums:
-            told_apart[k] = whole
-    packages = set(told_apart.values())
     statements = [
         _rekind(s, Kind.PLEDGE, "the PURL line of a package told before: a pledge in PURL",
                 "a package's PURL line, told in a sentence of its own")

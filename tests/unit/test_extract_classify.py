@@ -1301,3 +1301,14 @@ def test_a_package_s_purl_line_told_apart_is_the_purl_pledge_and_the_package_wai
     assert sure == [(("CAN",), 680e6, "PURL")]
     [package] = [p for p in pledges if p.confidence < REVIEW_THRESHOLD]
     assert package.amount == 2e9 and any("PURL line is told apart" in n for n in package.notes)
+
+
+def test_the_other_lines_of_a_package_whose_purl_line_is_told_apart_are_pledges() -> None:
+    text = (
+        "Australia's pledge of $80 million to Ukraine was announced on Thursday. New Zealand also joined the scheme."
+        " The support includes a $40 million contribution to PURL.\n\nThe Australian Defence Force will also donate equipment"
+        " worth $35 million to Ukraine."
+    )
+    pledges = extract(text, published=datetime.date(2025, 12, 4)).pledges
+    sure = sorted((p.amount, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD)
+    assert sure == [(35e6, "bilateral"), (40e6, "PURL")]
