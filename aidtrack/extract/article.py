@@ -1565,6 +1565,18 @@ def _for_civilian(sentence: str, lex: Lexicon) -> bool:
     return lex.cues["civilian_aid"].fires(sentence) and not lex.cues["military_aid"].fires(sentence)
 
 
+def _larger_in(whole: Statement, part: Statement) -> bool:
+    """``whole`` is larger than ``part`` in the part's currency: as stated, or as the text converted it ("DKK
+    1.4bn (≈ $196m)" beside "$57.7m to PURL")."""
+    if whole.currency == part.currency:
+        return whole.amount > part.amount
+    return (
+        whole.conversion is not None
+        and whole.conversion[1] == part.currency
+        and whole.conversion[0] > part.amount
+    )
+
+
 def _breakdowns(
     statements: list[Statement], heads: list[tuple[int, int]] | None = None, lex: Lexicon | None = None
 ) -> list[Statement]:
@@ -1634,8 +1646,7 @@ def _breakdowns(
         whole = next(
             (w for w in range(k - 1, -1, -1)
              if statements[w].kind == Kind.PLEDGE and statements[w].donors == line.donors
-             and statements[w].currency == line.currency and statements[w].amount > line.amount
-             and statements[w].start < line.start),
+             and _larger_in(statements[w], line) and statements[w].start < line.start),
             None,
         )  # fmt: skip
         if whole is not None and whole not in parts_of and whole not in by_programme and whole not in sums:
@@ -1649,8 +1660,8 @@ def _breakdowns(
     # aid ... will also provide €202m for reconstruction").
     doubtful: set[int] = set()
     for w, whole in enumerate(statements):
-        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums or w in by_programme or w in packages:
-            continue  # (a package whose PURL line is told apart is left for review: its lines are the pledges)
+        if whole.kind != Kind.PLEDGE or w in parts_of or w in sums or w in by_programme:
+            continue
         broken_down = any(
             s.kind == Kind.SHARE and _PART_RULE in s.trace and s.donors == whole.donors
             and s.currency == whole.currency and s.amount < whole.amount
@@ -1668,6 +1679,8 @@ def _breakdowns(
                 continue
             if military and lex is not None and _for_civilian(part.quote, lex):
                 continue  # "a C$2bn military aid package ... a further $31m for humanitarian relief": its own
+            if w in packages and part.program != PURL:
+                continue  # a package left for review, its PURL line told apart: its other lines are the pledges
             total += part.amount
             if part.amount >= whole.amount or total > whole.amount * 1.01:
                 break

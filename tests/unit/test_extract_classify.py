@@ -1312,3 +1312,14 @@ def test_the_other_lines_of_a_package_whose_purl_line_is_told_apart_are_pledges(
     pledges = extract(text, published=datetime.date(2025, 12, 4)).pledges
     sure = sorted((p.amount, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD)
     assert sure == [(35e6, "bilateral"), (40e6, "PURL")]
+
+
+def test_a_purl_line_in_the_currency_the_text_converted_the_package_to() -> None:
+    text = (
+        "Denmark approved its 27th package, totaling DKK 1.2 billion (≈ $180 million). Another $50 million will be"
+        " allocated to the PURL initiative. Separately, Denmark is allocating DKK 50 million to PURL."
+    )
+    pledges = extract(text, published=datetime.date(2025, 11, 12)).pledges
+    sure = [(p.amount, p.currency, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD]
+    # the PURL line counts once; its garbled restatement and the package wait for an analyst
+    assert sure == [(50e6, "USD", "PURL")]
