@@ -272,3 +272,17 @@ def test_partners_named_before_the_giver_share_the_package_it_funds(partners: st
     # Money put into the package is the giver's own part.
     [own] = extract(f"Together with {partners}, Sweden will contribute $275 million to the package.").pledges
     assert own.donors == ("SWE",)
+
+
+def test_a_meeting_named_after_those_who_meet_is_not_the_giver() -> None:
+    from aidtrack.extract import extract
+
+    text = (
+        "Poland's foreign minister said before a meeting of EU foreign ministers in Brussels that his ministry will"
+        " transfer $100 million for US weapons for Ukraine."
+    )
+    [p] = extract(text).pledges
+    assert p.donors == ("POL",)
+    pl = "Minister Sikorski powiedział przed spotkaniem szefów dyplomacji UE, że Polska przekaże 100 mln dolarów dla Ukrainy."
+    [p] = extract(pl, language="pl").pledges
+    assert p.donors == ("POL",)
