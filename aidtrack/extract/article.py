@@ -950,6 +950,14 @@ def _cues_for(
         if after_aside:
             cues.marked_new = cues.marked_new or head.marked_new
             cues.future = cues.future or head.future
+    if k > 0 and not after_aside and _DASH.match(sentence, clause[0]):
+        # "The Budget Committee has approved the draft budget for 2026 — Ukraine will be allocated €11.5bn": what
+        # follows a dash tells of the clause before it; a budget stays a budget, a doubt a doubt.
+        before = sentence[clauses[k - 1][0] : clauses[k - 1][1]]
+        if not find_money(before, art.lex):
+            head = clause_cues(before, art.lex, art.published)
+            cues.framework = cues.framework or head.framework
+            cues.hedge = cues.hedge or head.hedge
     following = sentence[clauses[k + 1][0] : clauses[k + 1][1]] if 0 <= k < last else ""
     value = art.lex.cues["package_value"].search(sentence, clause[0], clause[1]) if following else None
     if (
@@ -1184,6 +1192,10 @@ def _assign_donors(
             # "The government will add 7.5 billion Danish kroner" with no country named anywhere before:
             # the government that budgets in kroner is Denmark's.
             out.append(((art.lex.currency_countries[money.currency],), "currency", ()))
+        elif i > 0 and out[-1][1] == "anaphora" and out[-1][0]:
+            # "Meanwhile, $2m will be provided to the humanitarian fund along with $1.5m to the UNHCR, $500,000
+            # towards NGOs ...": the list goes on with the giver its first amount took from before
+            out.append((out[-1][0], "anaphora", ()))
         else:
             out.append(((), "none", ()))
     return [(codes, how if codes else "none", members) for codes, how, members in out]
@@ -1340,6 +1352,9 @@ def _earlier_donors(art: _Article, index: int) -> tuple[str, ...]:
         or _previous_donors(art, index)
         or next((d for _, d, _, _ in reversed(art.seen) if d), ())
         or art.headline_donors
+        # "New Zealand's support for Ukraine has been expanded ... (two sentences on training) ... Meanwhile, $2m
+        # will be provided to the humanitarian fund": the lead's giver, when nothing nearer names one
+        or _previous_donors(art, min(index, 2))
     )
 
 

@@ -18,6 +18,8 @@ _BOUNDARY = re.compile(
 )
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
+# A line opening with an amount's sign: "£1.3 billion", "$2 million", "€500m".
+_CURRENCY_SIGN = re.compile(r"\s*[$€£¥₴]")
 
 # A wire dateline opening a story: "BRUSSELS, Aug 13 (Reuters) -", "Berlin (dpa) -", "Bruselas, 13 ago (EFE).-".
 # Its place names where the story was filed, never who gives ("Brussels" is not the EU there).
@@ -56,6 +58,12 @@ def split_sentences(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         before = text[max(0, m.start() - 3) : m.start()].rstrip()[-1:]
         if line is not None and line.islower() and before not in ".!?:;":
             continue  # a hard-wrapped line ("Ukraine will get\nover a billion"): the sentence goes on
+        if (
+            line is not None
+            and (line.isdigit() or _CURRENCY_SIGN.match(text, m.end() - 1))
+            and before.islower()
+        ):
+            continue  # "... now stands at over\n£1.3 billion, of which ...": the amount goes on the sentence
         if (
             not paragraph
             and text[m.start()] == "."

@@ -1323,3 +1323,14 @@ def test_a_purl_line_in_the_currency_the_text_converted_the_package_to() -> None
     sure = [(p.amount, p.currency, p.program) for p in pledges if p.confidence >= REVIEW_THRESHOLD]
     # the PURL line counts once; its garbled restatement and the package wait for an analyst
     assert sure == [(50e6, "USD", "PURL")]
+
+
+def test_what_follows_a_dash_after_a_budget_clause_is_that_budget() -> None:
+    text = (
+        "The Bundestag's budget committee approved the 2026 budget — Ukraine will be allocated €11 billion."
+    )
+    assert not extract(text, published=datetime.date(2025, 11, 14)).pledges
+    # a package after a dash is still a package
+    text = "Germany announced a new package on Monday — €500 million for air defence for Ukraine."
+    [p] = extract(text, published=datetime.date(2025, 11, 14)).pledges
+    assert p.amount == 500e6

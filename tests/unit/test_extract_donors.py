@@ -286,3 +286,26 @@ def test_a_meeting_named_after_those_who_meet_is_not_the_giver() -> None:
     pl = "Minister Sikorski powiedział przed spotkaniem szefów dyplomacji UE, że Polska przekaże 100 mln dolarów dla Ukrainy."
     [p] = extract(pl, language="pl").pledges
     assert p.donors == ("POL",)
+
+
+def test_the_lead_s_giver_gives_a_later_subjectless_amount_and_the_rest_of_its_list() -> None:
+    from aidtrack.extract import extract
+
+    text = (
+        "New Zealand's support for Ukraine has been extended, the prime minister said.\n"
+        "Two more NZDF trainers will be deployed to Poland. No NZDF staff will enter Ukraine.\n"
+        "Meanwhile, $3 million will be provided to the Ukraine humanitarian fund along with $1 million to the UN"
+        " refugee agency."
+    )
+    pledges = extract(text, url="https://news.example.co.nz/a").pledges
+    assert sorted((p.donors, p.amount, p.currency) for p in pledges) == [
+        (("NZL",), 1e6, "NZD"),
+        (("NZL",), 3e6, "NZD"),
+    ]
+
+
+def test_a_hard_wrapped_line_opening_with_an_amount_goes_on_the_sentence() -> None:
+    from aidtrack.extract import extract
+
+    text = "The UK-run fund for Ukraine now stands at over\n£1.2 billion, of which the UK has contributed £400 million."
+    assert not extract(text).pledges
