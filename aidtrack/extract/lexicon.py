@@ -298,7 +298,8 @@ class Lexicon:
             # долларов" (the quoted minister said "200 million dollars"; the editor says which).
             rf"(?:(?:\s?\((?P<note>[^()\d]{{1,40}})\))?{adds_between}"
             # ("eines 500-Millionen-Dollar-Pakets": a compound joins scale and currency with hyphens)
-            rf"[\"”’]?(?:\s|(?<=[^\W\d_])-?)(?P<post>(?i:{words})|{codes})(?![\w]))?"
+            # ("1,5 ma.kr.": an abbreviated scale runs into an abbreviated currency after its dot)
+            rf"[\"”’]?(?:\s|(?<=[^\W\d_])-?|(?<=\.))(?P<post>(?i:{words})|{codes})(?![\w]))?"
         )
         self.range_between_re = (
             re.compile(rf"(?i:(?:{alternation(self.range_between)})\s+)$") if self.range_between else None

@@ -187,13 +187,18 @@ def _compound_head(
     if not pending or pending[-1].currency != "" or m.group("num2") or not m.group("scale"):
         return None
     head = pending[-1]
-    if not sentence[head.end : m.start()].isspace():
+    # ("10 miliardi e 890 milioni di euro", "2 milliards et 146 millions": a conjunction may join the two)
+    if not _COMPOUND_GAP.fullmatch(sentence, head.end, m.start()):
         return None
     before = lex.money_re.match(sentence, head.start)
     big = lex.scales.get(before.group("scale").lower()) if before and before.group("scale") else None
     if not big or big <= scale or _value(m, m.group("scale"), lex) * scale >= big:
         return None
     return head
+
+
+# Between the two scales of one amount: a space, or a conjunction ("10 miliardi e 890 milioni").
+_COMPOUND_GAP = re.compile(r"\s+(?:(?:e|ed|y|i|and|et|und|és|și|и|й|та|і|og|och|ja|en|a)\s+)?", re.IGNORECASE)
 
 
 # An opening bracket with the spaces around it. Right after an amount, it restates it ("580 milhões de

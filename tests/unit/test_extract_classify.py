@@ -1334,3 +1334,22 @@ def test_what_follows_a_dash_after_a_budget_clause_is_that_budget() -> None:
     text = "Germany announced a new package on Monday — €500 million for air defence for Ukraine."
     [p] = extract(text, published=datetime.date(2025, 11, 14)).pledges
     assert p.amount == 500e6
+
+
+def test_italian_new_spending_commitments_listed_with_a_joint_sum() -> None:
+    text = (
+        "Questa settimana cinque alleati hanno annunciato nuovi impegni di spesa per l'Ucraina, tra cui Canada (150"
+        " milioni di euro), Paesi Bassi (200 milioni di euro), Norvegia, Polonia e Germania, che hanno impegnato"
+        " complessivamente 400 milioni di euro."
+    )
+    pledges = extract(text, published=datetime.date(2025, 12, 4), language="it").pledges
+    assert sorted((p.donors, p.amount) for p in pledges) == [
+        (("CAN",), 150e6),
+        (("DEU", "NOR", "POL"), 400e6),
+        (("NLD",), 200e6),
+    ]
+
+
+def test_a_package_being_prepared_is_not_given_in_bulgarian() -> None:
+    text = "Стокхолм подготвя съвместен пакет от помощи за Украйна на стойност 200 милиона евро."
+    assert not [p for p in extract(text, language="bg").pledges if p.confidence >= REVIEW_THRESHOLD]

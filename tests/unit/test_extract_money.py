@@ -338,3 +338,22 @@ def test_an_agency_signature_in_a_conversion_bracket() -> None:
     lt = load_lexicon("lt")
     [m] = find_money("Lietuva skirs 20 mln. eurų (23 mln. JAV dolerių – BNS) finansavimą.", lt)
     assert (m.amount, m.currency, m.converted_to) == (20e6, "EUR", (23e6, "USD"))
+
+
+def test_one_amount_written_in_two_scales_joined_by_a_conjunction() -> None:
+    it = load_lexicon("it")
+    [m] = find_money("I Paesi Bassi hanno destinato 10 miliardi e 500 milioni di euro all'Ucraina.", it)
+    assert (m.amount, m.currency) == (10.5e9, "EUR")
+
+
+def test_an_editor_s_note_opening_a_conversion_bracket() -> None:
+    ro = load_lexicon("ro")
+    [m] = find_money(
+        "Norvegia alocă 2 miliarde de coroane norvegiene (n.r. aproximativ 200 de milioane de dolari).", ro
+    )
+    assert (m.amount, m.currency) == (2e9, "NOK") and m.converted_to == (200e6, "$")
+
+
+def test_an_abbreviated_scale_runs_into_an_abbreviated_currency() -> None:
+    [m] = find_money("Ísland leggur fram 1,5 ma.kr. til Úkraínu.", load_lexicon("is"))
+    assert (m.amount, m.currency) == (1.5e9, "kr")
