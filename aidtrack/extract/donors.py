@@ -38,6 +38,15 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
     """Donor mentions in reading order; mentions inside ``blocked`` spans (amounts) are skipped. Runs of words
     in capitals are read in title case, so "IRELAND WILL PROVIDE" names Ireland (offsets are unchanged)."""
     sentence = _CAPS_RUN.sub(lambda m: m.group(0).title(), sentence)
+    # "Svenske myndigheter gir ...", "Sænsk stjórnvöld heita ...": an adjective written in lower case takes a
+    # capital only where it opens the sentence (offsets are unchanged).
+    first = _FIRST_WORD.match(sentence)
+    if first and first.group(1)[0].isupper():
+        word = first.group(1)
+        lowered = word[0].lower() + word[1:]
+        form = lex.donor_table.get(lowered)
+        if form is not None and form.form == "adjective" and word not in lex.donor_table:
+            sentence = sentence[: first.start(1)] + lowered + sentence[first.end(1) :]
     mentions: list[DonorMention] = []
     previous: DonorMention | None = None
     closed = False  # the non-giving list before has had its "and": a comma after it ends the list
@@ -110,6 +119,7 @@ def find_donors(sentence: str, lex: Lexicon, blocked: Sequence[tuple[int, int]] 
 
 
 # Three or more words in capitals: a lead-in ("IRELAND WILL PROVIDE Ukraine with ...") or a shouted headline.
+_FIRST_WORD = re.compile(r"^\W*([^\W\d_]+)")
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){2,}\b")
 # A headline's credit after a final dash: "Coalition pledges $98bn for Ukraine – Pentagon chief" (a few words,
 # no figure, to the end of the sentence).

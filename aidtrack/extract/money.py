@@ -424,6 +424,10 @@ def resolve_currency(
             code = by_country[donors[0]]
             return code, f"bare {sign} read as {code} from donor {donors[0]}"
         return rule.get("default"), f"bare {sign} read as {rule.get('default')}"
+    if len(donors) > 1 and source_country in donors and source_country in by_country:
+        # "63 milljarða króna" of the Nordic-Baltic Eight on an Icelandic site: the publisher's own krónur
+        code = by_country[source_country]
+        return code, f"{sign} read as {code} from source country {source_country}, one of the givers"
     for donor in donors:
         if donor in by_country:
             return by_country[donor], f"{sign} read as {by_country[donor]} from donor {donor}"

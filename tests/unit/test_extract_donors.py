@@ -309,3 +309,31 @@ def test_a_hard_wrapped_line_opening_with_an_amount_goes_on_the_sentence() -> No
 
     text = "The UK-run fund for Ukraine now stands at over\n£1.2 billion, of which the UK has contributed £400 million."
     assert not extract(text).pledges
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "donor"),
+    [
+        ("Svenske myndigheter gir Ukraina militær støtte verdt 1 milliard kroner.", "nb", "SWE"),
+        ("Danske myndigheder giver Ukraine 500 millioner kroner i militær støtte.", "da", "DNK"),
+        ("Norsk stjórnvöld veita Úkraínu 2 milljarða króna í hernaðaraðstoð.", "is", "NOR"),
+    ],
+)
+def test_a_lower_case_adjective_opening_a_sentence_names_its_country(
+    text: str, language: str, donor: str
+) -> None:
+    from aidtrack.extract import extract
+
+    [p] = extract(text, language=language).pledges
+    assert p.donors == (donor,)
+
+
+def test_the_publisher_s_krone_for_a_joint_package_it_is_part_of() -> None:
+    from aidtrack.extract import extract
+
+    text = (
+        "Ísland hefur í samvinnu við hin Norðurlöndin og Eystrasaltsríkin heitið því að veita samanlagt 60 milljarða"
+        " króna til vopnakaupa fyrir Úkraínu."
+    )
+    [p] = extract(text, language="is", url="https://frettir.example.is/a").pledges
+    assert (len(p.donors), p.currency) == (8, "ISK")
