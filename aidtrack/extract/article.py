@@ -1067,15 +1067,35 @@ def _pledge_confidence(
     return round(max(0.05, min(0.99, c)), 2)
 
 
+# Between a collective and its verb: "allies have (also) pledged", "partners will now give".
+_AUX_AFTER = re.compile(r"\s+(?:(?:have|has|had|will|would|also|now|jointly|together|already)\s+){0,3}")
+# Words of the pledge-verb list that are not verbs ("another", "new", "further" mark an amount).
+_NOT_A_VERB = re.compile(r"(?i:another|new|further|additional|extra|contribution|funding)")
+
+
 def _collective_acts(lex: Lexicon, sentence: str, lo: int, hi: int) -> bool:
     """A collective with a giving verb right after it ("allies pledging", "partners providing") between
     ``lo`` and ``hi``: it, not a country named before it, gives the amount that follows."""
-    if lex.acting_after_re is None:
-        return False
-    return any(
-        lex.acting_after_re.match(sentence, m.end())
-        for m in lex.cues["collective"].pattern.finditer(sentence, lo, hi)
-    )
+    for m in lex.cues["collective"].pattern.finditer(sentence, lo, hi):
+        if lex.acting_after_re is not None and lex.acting_after_re.match(sentence, m.end()):
+            return True
+        # "John Healey said that at the meeting allied countries pledged €21bn": the collective is the subject
+        # of the giving verb right after it (an auxiliary or adverb may stand between), in a clause of its own
+        # (not the noun of a group, "The NB8 countries announced", nor an apposition, "as the first of the
+        # NATO allies")
+        gap = sentence[lo : m.start()]
+        if not gap.strip() or not (
+            "," in gap
+            or lex.cues["negation_subordinators"].search(gap)
+            or lex.cues["speech_verbs"].search(gap)
+        ):
+            continue
+        verb = _AUX_AFTER.match(sentence, m.end())
+        after = verb.end() if verb else m.end()
+        found = lex.cues["pledge_verbs"].pattern.match(sentence, after)
+        if found is not None and found.group(0).strip() and not _NOT_A_VERB.fullmatch(found.group(0).strip()):
+            return True
+    return False
 
 
 def _assign_donors(

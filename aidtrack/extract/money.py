@@ -65,7 +65,8 @@ def parse_number(text: str, has_scale: bool, decimal_mark: str = ".") -> float:
 
 
 # The end of an editor's insertion: "– ред.", "– Ред.", "- Red.", or an outlet's initials ("– ЕП").
-_EDITOR_SIGNATURE = re.compile(r"[.,]?\s*[-–—]\s*[^\W\d_]{1,6}\.?\s*$")
+# ("– ред.", "- Ed.", "– BNS", "— прим. ред.": one or two short words after a dash)
+_EDITOR_SIGNATURE = re.compile(r"[.,]?\s*[-–—]\s*(?:[^\W\d_]{1,6}\.?\s*){1,2}$")
 
 
 def _matches(sentence: str, lex: Lexicon) -> Iterator[re.Match[str]]:

@@ -1353,3 +1353,19 @@ def test_italian_new_spending_commitments_listed_with_a_joint_sum() -> None:
 def test_a_package_being_prepared_is_not_given_in_bulgarian() -> None:
     text = "Стокхолм подготвя съвместен пакет от помощи за Украйна на стойност 200 милиона евро."
     assert not [p for p in extract(text, language="bg").pledges if p.confidence >= REVIEW_THRESHOLD]
+
+
+def test_a_tranche_drawn_from_an_instrument_already_agreed_is_background() -> None:
+    text = (
+        "The European Commission allocated another tranche of macro-financial assistance to Ukraine for €1.2"
+        " billion from a large package of €50 billion within the framework of the Ukraine Facility."
+    )
+    assert not extract(text, published=datetime.date(2025, 9, 1)).pledges
+
+
+def test_latvian_year_level_and_payment_under_a_programme_are_not_pledges() -> None:
+    for text in (
+        "Latvijas atbalsts Ukrainai šogad pārsniegs 200 miljonus eiro, sacīja premjerministre.",
+        "ES dalībvalstis otrdien apstiprinājušas 1,5 miljardu eiro maksājumu Ukrainai ES palīdzības programmas ietvaros.",
+    ):
+        assert not extract(text, published=datetime.date(2025, 9, 1), language="lv").pledges, text

@@ -337,3 +337,27 @@ def test_the_publisher_s_krone_for_a_joint_package_it_is_part_of() -> None:
     )
     [p] = extract(text, language="is", url="https://frettir.example.is/a").pledges
     assert (len(p.donors), p.currency) == (8, "ISK")
+
+
+def test_a_collective_giving_in_a_reported_clause_is_not_the_speaker_s_country() -> None:
+    from aidtrack.extract import extract
+
+    text = (
+        "Britain's defence secretary said that at the Contact Group meeting on Friday, allied countries pledged €20"
+        " billion in military aid to Ukraine."
+    )
+    assert not extract(text, published=datetime.date(2025, 4, 12)).pledges
+    # the group's own noun and an apposition are not a collective acting
+    [p] = extract("The NB8 countries announced a joint $500m package for Ukraine on Thursday.").pledges
+    assert len(p.donors) == 8
+
+
+def test_a_purchase_for_ukraine_is_aid_in_languages_that_list_purchases_as_commerce() -> None:
+    from aidtrack.extract import extract
+
+    text = "Latvija skirs 10 mln. eurų Čekijos iniciatyvai dėl artilerijos sviedinių pirkimo Ukrainai."
+    [p] = extract(text, language="lt").pledges
+    assert (p.donors, p.amount) == (("LVA",), 10e6)
+    text = "Polska przeznaczy 100 mln euro na zakup amunicji dla Ukrainy."
+    [p] = extract(text, language="pl").pledges
+    assert p.donors == ("POL",)

@@ -357,3 +357,9 @@ def test_an_editor_s_note_opening_a_conversion_bracket() -> None:
 def test_an_abbreviated_scale_runs_into_an_abbreviated_currency() -> None:
     [m] = find_money("Ísland leggur fram 1,5 ma.kr. til Úkraínu.", load_lexicon("is"))
     assert (m.amount, m.currency) == (1.5e9, "kr")
+
+
+def test_a_two_word_editor_s_mark_closing_a_conversion_bracket() -> None:
+    ru = load_lexicon("ru")
+    [m] = find_money("Эстония выделит €100 млн (свыше 9,9 млрд рублей — прим. ред.) Украине.", ru)
+    assert (m.amount, m.currency, m.converted_to) == (100e6, "EUR", (9.9e9, "RUB"))
