@@ -1369,3 +1369,18 @@ def test_latvian_year_level_and_payment_under_a_programme_are_not_pledges() -> N
         "ES dalībvalstis otrdien apstiprinājušas 1,5 miljardu eiro maksājumu Ukrainai ES palīdzības programmas ietvaros.",
     ):
         assert not extract(text, published=datetime.date(2025, 9, 1), language="lv").pledges, text
+
+
+def test_unveiling_a_package_is_giving_it_even_beside_a_call_for_more_contributions() -> None:
+    text = (
+        "The British defence secretary on Friday unveiled a fresh EURO300 million package for Ukraine, urging"
+        " allies to increase their contributions."
+    )
+    [p] = extract(text, published=datetime.date(2025, 4, 12)).pledges
+    assert (p.donors, p.amount, p.currency) == (("GBR",), 300e6, "EUR")
+
+
+def test_investing_in_an_initiative_for_ukraine_is_aid_in_portuguese() -> None:
+    text = "O ministro confirmou que Portugal irá investir mais 8 milhões de euros na iniciativa britânica de drones."
+    [p] = extract(text, published=datetime.date(2025, 6, 1), language="pt").pledges
+    assert (p.donors, p.amount) == (("PRT",), 8e6)

@@ -363,3 +363,8 @@ def test_a_two_word_editor_s_mark_closing_a_conversion_bracket() -> None:
     ru = load_lexicon("ru")
     [m] = find_money("Эстония выделит €100 млн (свыше 9,9 млрд рублей — прим. ред.) Украине.", ru)
     assert (m.amount, m.currency, m.converted_to) == (100e6, "EUR", (9.9e9, "RUB"))
+
+
+def test_a_wire_s_euro_prefix(lex) -> None:
+    [m] = find_money("The minister unveiled a fresh EURO300 million (USD390 million) package.", lex)
+    assert (m.amount, m.currency, m.converted_to) == (300e6, "EUR", (390e6, "USD"))
