@@ -75,7 +75,7 @@ def test_second_heldout_set_is_large_and_mostly_negative() -> None:
 # R 0.820; every other language together ("xx") P 0.968, R 0.857. Raise them with every real
 # improvement, never lower them to let a change in.
 REAL_SNIPPETS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score_real.py"
-REAL_FLOORS = {"en": (0.91, 0.81), "xx": (0.95, 0.85)}
+REAL_FLOORS = {"en": (0.91, 0.82), "xx": (0.95, 0.85)}
 
 
 # Every language the extractor reads has its own labelled set, in our words, of at least 30 sentences
