@@ -23,7 +23,7 @@ from aidtrack.extract.classify import (
 )
 from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
-from aidtrack.extract.lexicon import OPENER, Lexicon
+from aidtrack.extract.lexicon import OPENER, Lexicon, alternation
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import BILATERAL, OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
@@ -179,7 +179,37 @@ def extract_statements(
         previous = start
     if headline and lex.cues["followup_hedges"].search(headline) and statements:
         statements = _hedged_after(statements, statements[0].start)  # "Insider: ..." over the lead
+    statements = _tracker_counts(text, art.spans, statements, lex)
     return _article_pass(statements, _headings(text, art.spans, headline), lex)
+
+
+# How many sentences open an article: a tracker named there is its source.
+_LEAD_SENTENCES = 3
+
+
+def _tracker_counts(
+    text: str, spans: list[tuple[int, int]], statements: list[Statement], lex: Lexicon
+) -> list[Statement]:
+    """An article whose lead cites a tracker ("..., this is stated in the Ukraine Support Tracker study of the Kiel
+    Institute") tells the tracker's count: "Germany has announced its largest package in almost a year - €2.4bn",
+    "The Netherlands (€0.5bn) and the UK (€0.4bn) also provided large amounts" are what it counted, background.
+    A pledge dated to a day, said to be new, or still to come is the article's own news."""
+    names = lex.common.get("tracker_sources", [])
+    if not names or not spans:
+        return statements
+    pattern = re.compile(rf"(?i:{alternation(names)})")
+    lead_end = spans[min(len(spans), _LEAD_SENTENCES) - 1][1]
+    if not pattern.search(text, 0, lead_end):
+        return statements
+    return [
+        replace(s, kind=Kind.RECAP, confidence=_NON_KIND_CONFIDENCE[Kind.RECAP],
+                notes=(*s.notes, "a tracker's count, cited in the lead: background"),
+                trace=("kind: a tracker's count (the article's lead cites it)", *(t for t in s.trace if not t.startswith("kind:"))))
+        if s.kind == Kind.PLEDGE and s.stated_date is None and MARKED_NEW not in s.notes
+        and not lex.cues["future_markers"].search(s.quote)
+        else s
+        for s in statements
+    ]  # fmt: skip
 
 
 # The note on a pledge that a sentence after it (or the headline) calls a proposal or a leak.

@@ -1384,3 +1384,21 @@ def test_investing_in_an_initiative_for_ukraine_is_aid_in_portuguese() -> None:
     text = "O ministro confirmou que Portugal irá investir mais 8 milhões de euros na iniciativa britânica de drones."
     [p] = extract(text, published=datetime.date(2025, 6, 1), language="pt").pledges
     assert (p.donors, p.amount) == (("PRT",), 8e6)
+
+
+def test_an_article_citing_a_tracker_in_its_lead_tells_its_count() -> None:
+    text = (
+        "Europe has caught up with the United States in military support for Ukraine. This is stated in the latest"
+        " Ukraine Support Tracker of the Kiel Institute.\n\nGermany has announced its largest package in a year -"
+        " €2 billion. The Netherlands (€0.6 billion) and Denmark (€0.3 billion) also provided large amounts."
+    )
+    extraction = extract(text, published=datetime.date(2024, 4, 25))
+    assert not extraction.pledges
+    assert {s.kind for s in extraction.statements} == {"recap"}
+    # a pledge the article dates to a day is its own news
+    text = (
+        "Germany pledged a further €500 million to Ukraine on Monday. According to the Kiel Institute, Germany is"
+        " the second-largest donor."
+    )
+    [p] = extract(text, published=datetime.date(2024, 4, 25)).pledges
+    assert p.amount == 500e6
