@@ -1402,3 +1402,33 @@ def test_an_article_citing_a_tracker_in_its_lead_tells_its_count() -> None:
     )
     [p] = extract(text, published=datetime.date(2024, 4, 25)).pledges
     assert p.amount == 500e6
+
+
+def test_a_sum_over_a_period_of_months_is_a_total() -> None:
+    assert _kinds("Between March and June, the EU contributed almost €18 billion to Ukraine.") == [
+        "aggregate"
+    ]
+    assert _kinds("Zwischen März und Juni steuerte die EU fast 18 Milliarden Euro bei.", language="de") == [
+        "aggregate"
+    ]
+
+
+def test_a_source_cited_by_an_outlet_and_in_addition_for_do_not_make_the_news_a_recap() -> None:
+    published = datetime.date(2023, 3, 21)
+    text = "Tokyo will also provide Ukraine with $400 million in grant aid for energy, according to Kishida, cited by Suspilne."
+    [p] = extract(text, published=published).pledges
+    assert p.amount == 400e6
+    text = (
+        "Ottawa will additionally allocate CAD 10 million for the Czech ammunition initiative for Ukraine in addition"
+        " for the previously announced CAD 40 million."
+    )
+    [p] = extract(text, published=published).pledges
+    assert p.amount == 10e6
+
+
+def test_a_headline_reporting_media_reports_is_not_sure() -> None:
+    for text, language in (
+        ("Media: Japan to provide $1 billion to Ukraine", "en"),
+        ("ЗМІ: Японія надасть Україні 1 млрд доларів допомоги", "uk"),
+    ):
+        assert not [p for p in extract(text, language=language).pledges if p.confidence >= REVIEW_THRESHOLD]
