@@ -1432,3 +1432,9 @@ def test_a_headline_reporting_media_reports_is_not_sure() -> None:
         ("ЗМІ: Японія надасть Україні 1 млрд доларів допомоги", "uk"),
     ):
         assert not [p for p in extract(text, language=language).pledges if p.confidence >= REVIEW_THRESHOLD]
+
+
+def test_an_outlet_s_source_line_is_no_doubt() -> None:
+    text = "Denmark has announced an aid package worth DKK 1.5 billion for Ukraine.\nSource: Danish Ministry of Defence"
+    [p] = extract(text, published=datetime.date(2024, 2, 1)).pledges
+    assert p.confidence >= REVIEW_THRESHOLD
