@@ -198,8 +198,9 @@ def _compound_head(
     return head
 
 
-# Between the two scales of one amount: a space, or a conjunction ("10 miliardi e 890 milioni").
-_COMPOUND_GAP = re.compile(r"\s+(?:(?:e|ed|y|i|and|et|und|és|și|и|й|та|і|og|och|ja|en|a)\s+)?", re.IGNORECASE)
+# Between the two scales of one amount: a space, or a conjunction ("10 miliardi e 890 milioni"); never "a",
+# which is "to" in Spanish, Portuguese and Italian ("de 2 mil millones a 500 millones" is a fall).
+_COMPOUND_GAP = re.compile(r"\s+(?:(?:e|ed|y|i|and|et|und|és|și|и|й|та|і|og|och|ja|en)\s+)?", re.IGNORECASE)
 
 
 # An opening bracket with the spaces around it. Right after an amount, it restates it ("580 milhões de

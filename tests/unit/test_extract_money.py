@@ -368,3 +368,9 @@ def test_a_two_word_editor_s_mark_closing_a_conversion_bracket() -> None:
 def test_a_wire_s_euro_prefix(lex) -> None:
     [m] = find_money("The minister unveiled a fresh EURO300 million (USD390 million) package.", lex)
     assert (m.amount, m.currency, m.converted_to) == (300e6, "EUR", (390e6, "USD"))
+
+
+def test_a_fall_from_one_scale_to_another_is_not_one_amount() -> None:
+    es = load_lexicon("es")
+    found = find_money("La ayuda bajó de 2 mil millones a 500 millones de euros.", es)
+    assert 2.5e9 not in [m.amount for m in found]
