@@ -23,7 +23,7 @@ from aidtrack.extract.classify import (
 )
 from aidtrack.extract.dates import stated_day
 from aidtrack.extract.donors import DonorGroup, DonorMention, find_donors, group_donors
-from aidtrack.extract.lexicon import OPENER, Lexicon, alternation
+from aidtrack.extract.lexicon import OPENER, Lexicon
 from aidtrack.extract.money import Money, find_money, resolve_currency
 from aidtrack.extract.program import BILATERAL, OTHER, PURL, ProgramCues, decide_program
 from aidtrack.extract.sentences import dateline_end, split_sentences
@@ -194,17 +194,15 @@ def _tracker_counts(
     Institute") tells the tracker's count: "Germany has announced its largest package in almost a year - €2.4bn",
     "The Netherlands (€0.5bn) and the UK (€0.4bn) also provided large amounts" are what it counted, background.
     A pledge dated to a day, said to be new, or still to come is the article's own news."""
-    names = lex.common.get("tracker_sources", [])
-    if not names or not spans:
+    if lex.tracker_re is None or not spans:
         return statements
-    pattern = re.compile(rf"(?i:{alternation(names)})")
     lead_end = spans[min(len(spans), _LEAD_SENTENCES) - 1][1]
-    if not pattern.search(text, 0, lead_end):
+    if not lex.tracker_re.search(text, 0, lead_end):
         return statements
     return [
-        replace(s, kind=Kind.RECAP, confidence=_NON_KIND_CONFIDENCE[Kind.RECAP],
-                notes=(*s.notes, "a tracker's count, cited in the lead: background"),
-                trace=("kind: a tracker's count (the article's lead cites it)", *(t for t in s.trace if not t.startswith("kind:"))))
+        replace(_rekind(s, Kind.RECAP, "a tracker's count, cited in the lead: background",
+                        "a tracker's count (the article's lead cites it)"),
+                confidence=_NON_KIND_CONFIDENCE[Kind.RECAP])
         if s.kind == Kind.PLEDGE and s.stated_date is None and MARKED_NEW not in s.notes
         and not lex.cues["future_markers"].search(s.quote)
         else s

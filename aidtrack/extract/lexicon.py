@@ -252,6 +252,9 @@ class Lexicon:
             if tld and tld not in generic:
                 self.url_countries.setdefault(f".{tld}", code)
         self.never_donors: frozenset[str] = frozenset(common.get("never_donors", []))
+        # Trackers that count what donors gave ("the Kiel Institute's Ukraine Support Tracker"), as outlets name them.
+        trackers = common.get("tracker_sources", [])
+        self.tracker_re = re.compile(rf"(?i:{alternation(trackers)})") if trackers else None
         # Countries that sell the weapons a programme buys, so never its donors (the US for PURL).
         self.purl_sellers: frozenset[str] = frozenset(common.get("purl_sellers", []))
         self.institutions: frozenset[str] = frozenset(common.get("institutions", []))
